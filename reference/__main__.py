@@ -1,0 +1,5 @@
+"""``python -m reference`` runs the ``collapse-ref`` command line."""
+
+from .cli import run
+
+run()

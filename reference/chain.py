@@ -1,0 +1,349 @@
+"""A finite Markov chain with an exact row-stochastic kernel, and its exact analysis.
+
+Definitions (after QuantEcon's ``markov/core.py`` primer, for a kernel ``P`` on states
+``0..n-1``):
+
+* ``j`` is *accessible* from ``i`` if ``P^m(i, j) > 0`` for some ``m >= 0``; ``i`` and
+  ``j`` *communicate* if each is accessible from the other.  The communication classes
+  are the strongly connected components of the graph ``i -> j`` iff ``P(i, j) > 0``.
+* A class is *recurrent* (closed) if no edge leaves it: the sink components of the
+  condensation.  The other states are *transient*.  A state is *absorbing* if
+  ``P(i, i) = 1``.
+* The *period* of a recurrent class is the gcd of its cycle lengths.
+* Each recurrent class ``C`` carries exactly one stationary law ``pi_C``; the set of all
+  stationary laws is their convex hull, with the ``pi_C`` as extreme points and mutually
+  singular supports (the Doeblin decomposition recalled in the paper's Section II-C).
+* ``T`` is the hitting time of the union of the recurrent classes.  On a finite chain it is
+  finite almost surely with a geometric tail, so ``E T`` is always finite;
+  ``h(i, C) = P(X_T in C | X_0 = i)`` and ``t(i) = E[T | X_0 = i]`` solve
+  ``(I - Q) h = R 1_C`` and ``(I - Q) t = 1`` with ``Q`` the transient block.
+
+All numbers are :class:`fractions.Fraction`; the linear systems go to a backend of
+:mod:`reference.linalg`, and :meth:`FiniteChain.certify` re-checks every answer with
+plain ``Fraction`` arithmetic, independently of the backend.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import cached_property
+from math import gcd, lcm
+
+from .errors import CheckFailed, InputError
+from .linalg import get_backend
+from .rationals import format_rational
+
+Row = tuple[Fraction, ...]
+
+
+@dataclass(frozen=True)
+class FiniteChain:
+    """An exact finite Markov chain.
+
+    ``matrix[i][j] = P(i, j)``; each row is non-negative and sums to exactly 1 (checked at
+    construction; the error names the row and its exact sum).  ``labels`` name the states
+    (count vectors for the recursive-training chain); ``backend`` is the linear-algebra
+    backend used by the analysis.
+
+    >>> half = Fraction(1, 2)
+    >>> chain = FiniteChain(((Fraction(1), Fraction(0), Fraction(0)),
+    ...                      (half, Fraction(0), half),
+    ...                      (Fraction(0), Fraction(0), Fraction(1))))
+    >>> chain.recurrent_classes, chain.transient_states, chain.absorbing_states
+    (((0,), (2,)), (1,), (0, 2))
+    >>> chain.absorption_probabilities[1], chain.expected_absorption_times
+    ((Fraction(1, 2), Fraction(1, 2)), (Fraction(0, 1), Fraction(1, 1), Fraction(0, 1)))
+    """
+
+    matrix: tuple[Row, ...]
+    labels: tuple[Hashable, ...] = ()
+    backend: str = field(default="flint", compare=False)
+
+    def __post_init__(self) -> None:
+        matrix = tuple(tuple(row) for row in self.matrix)
+        n = len(matrix)
+        if n == 0:
+            raise InputError("the kernel has no states; give at least one row")
+        for i, row in enumerate(matrix):
+            if len(row) != n:
+                raise InputError(f"row {i} has {len(row)} entries, not {n} (the kernel must be square)")
+            total = Fraction(0)
+            for j, p in enumerate(row):
+                if not isinstance(p, Fraction):
+                    raise InputError(f"entry ({i}, {j}) = {p!r} is not an exact rational")
+                if p < 0:
+                    raise InputError(f"entry ({i}, {j}) = {format_rational(p)} is negative")
+                total += p
+            if total != 1:
+                raise InputError(f"row {i} sums to {format_rational(total)}, not 1")
+        object.__setattr__(self, "matrix", matrix)
+        labels = tuple(self.labels) if self.labels else tuple(range(n))
+        if len(labels) != n:
+            raise InputError(f"{len(labels)} state labels for {n} states")
+        object.__setattr__(self, "labels", labels)
+        get_backend(self.backend)  # validate the name early
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def n_states(self) -> int:
+        return len(self.matrix)
+
+    @cached_property
+    def successors(self) -> tuple[tuple[int, ...], ...]:
+        """``successors[i]``: the states ``j`` with ``P(i, j) > 0``."""
+        return tuple(tuple(j for j, p in enumerate(row) if p) for row in self.matrix)
+
+    @cached_property
+    def communication_classes(self) -> tuple[tuple[int, ...], ...]:
+        """The strongly connected components, each sorted, ordered by smallest state."""
+        return _strongly_connected_components(self.successors)
+
+    @cached_property
+    def recurrent_classes(self) -> tuple[tuple[int, ...], ...]:
+        """The closed communication classes (no positive-probability edge leaves them)."""
+        out = []
+        for cls in self.communication_classes:
+            members = set(cls)
+            if all(j in members for i in cls for j in self.successors[i]):
+                out.append(cls)
+        return tuple(out)
+
+    @cached_property
+    def transient_states(self) -> tuple[int, ...]:
+        recurrent = {i for cls in self.recurrent_classes for i in cls}
+        return tuple(i for i in range(self.n_states) if i not in recurrent)
+
+    @cached_property
+    def absorbing_states(self) -> tuple[int, ...]:
+        return tuple(i for i, row in enumerate(self.matrix) if row[i] == 1)
+
+    @cached_property
+    def periods(self) -> tuple[int, ...]:
+        """The period of each recurrent class (same order as :attr:`recurrent_classes`)."""
+        return tuple(_period(cls, self.successors) for cls in self.recurrent_classes)
+
+    # ------------------------------------------------------------------ stationary laws
+    @cached_property
+    def stationary_distributions(self) -> tuple[Row, ...]:
+        """One stationary law per recurrent class, as a law over *all* states.
+
+        ``pi_C`` solves ``pi_C P_C = pi_C``, ``sum pi_C = 1`` on the class ``C`` (unique
+        because ``C`` is irreducible) and is 0 elsewhere.  These are the extreme points of
+        the set of stationary laws.
+        """
+        backend = get_backend(self.backend)
+        out = []
+        for cls in self.recurrent_classes:
+            m = len(cls)
+            if m == 1:
+                values = [Fraction(1)]
+            else:
+                # equations j = 0..m-2: sum_i pi_i P(c_i, c_j) - pi_j = 0; last: sum_i pi_i = 1
+                a = [
+                    [self.matrix[ci][cj] - (1 if i == j else 0) for i, ci in enumerate(cls)]
+                    for j, cj in enumerate(cls[:-1])
+                ]
+                a.append([Fraction(1)] * m)
+                b = [[Fraction(0)] for _ in range(m - 1)] + [[Fraction(1)]]
+                values = [row[0] for row in backend.solve(a, b)]
+            law = [Fraction(0)] * self.n_states
+            for ci, v in zip(cls, values, strict=True):
+                law[ci] = v
+            out.append(tuple(law))
+        return tuple(out)
+
+    # ------------------------------------------------------------------ absorption
+    @cached_property
+    def _absorption(self) -> tuple[tuple[Row, ...], Row]:
+        n = self.n_states
+        classes = self.recurrent_classes
+        class_of = {i: c for c, cls in enumerate(classes) for i in cls}
+        probs = [[Fraction(0)] * len(classes) for _ in range(n)]
+        times = [Fraction(0)] * n
+        for i, c in class_of.items():
+            probs[i][c] = Fraction(1)
+        transient = self.transient_states
+        if transient:
+            pos = {t: r for r, t in enumerate(transient)}
+            a = [
+                [(1 if r == s else 0) - self.matrix[t][u] for s, u in enumerate(transient)]
+                for r, t in enumerate(transient)
+            ]
+            b = []
+            for t in transient:
+                into = [Fraction(0)] * len(classes)
+                for j in self.successors[t]:
+                    if j in class_of:
+                        into[class_of[j]] += self.matrix[t][j]
+                b.append(into + [Fraction(1)])
+            x = get_backend(self.backend).solve(a, b)
+            for t in transient:
+                row = x[pos[t]]
+                probs[t] = list(row[:-1])
+                times[t] = row[-1]
+        return tuple(tuple(r) for r in probs), tuple(times)
+
+    @property
+    def absorption_probabilities(self) -> tuple[Row, ...]:
+        """``h[i][c] = P(the chain from i is absorbed into recurrent class c)``."""
+        return self._absorption[0]
+
+    @property
+    def expected_absorption_times(self) -> Row:
+        """``t[i] = E[T | X_0 = i]``, ``T`` the hitting time of the recurrent states (0 on them)."""
+        return self._absorption[1]
+
+    # ------------------------------------------------------------------ evolution
+    def evolve(self, start: Sequence[Fraction], generations: int) -> tuple[Row, ...]:
+        """The exact laws ``start P^n`` for ``n = 0..generations``."""
+        if len(start) != self.n_states:
+            raise InputError(f"start law has {len(start)} entries for {self.n_states} states")
+        laws = get_backend(self.backend).propagate(list(start), self.matrix, generations)
+        return tuple(tuple(law) for law in laws)
+
+    def absorbed_by(self, laws: Sequence[Sequence[Fraction]]) -> Row:
+        """``P(T <= n)`` for each law in ``laws`` (the mass on recurrent states)."""
+        recurrent = [i for cls in self.recurrent_classes for i in cls]
+        return tuple(sum((law[i] for i in recurrent), Fraction(0)) for law in laws)
+
+    # ------------------------------------------------------------------ certificate
+    @cached_property
+    def integer_kernel(self) -> tuple[tuple[tuple[int, ...], ...], int]:
+        """``(A, M)`` with integers ``A[i][j] = M P(i, j)``, ``M`` the lcm of all denominators.
+
+        Checking identities on ``A`` avoids a gcd per operation (theory-reference: the
+        kernel is ``A / D^N`` with ``A`` an integer matrix).
+        """
+        m = lcm(*(p.denominator for row in self.matrix for p in row))
+        return tuple(tuple(p.numerator * (m // p.denominator) for p in row) for row in self.matrix), m
+
+    def certify(self) -> list[str]:
+        """Re-check every computed quantity with plain integer arithmetic.
+
+        Checks ``pi P = pi``, ``sum pi = 1``, ``pi >= 0`` with support exactly the class,
+        ``h = P h`` and ``t = 1 + P t`` on every transient row, and that absorption rows
+        sum to 1.  Vectors are scaled to integers over one common denominator, so each
+        identity is an exact integer equality.  Returns the list of failures (empty when
+        all hold); it never calls the linear-algebra backend.
+        """
+        failures: list[str] = []
+        a, m = self.integer_kernel
+        n = self.n_states
+        for c, (cls, pi) in enumerate(zip(self.recurrent_classes, self.stationary_distributions, strict=True)):
+            if sum(pi) != 1:
+                failures.append(f"stationary law {c} sums to {format_rational(sum(pi))}, not 1")
+            members = set(cls)
+            for i, v in enumerate(pi):
+                if v < 0 or (v > 0) != (i in members):
+                    failures.append(f"stationary law {c} has pi[{i}] = {format_rational(v)} (class {list(cls)})")
+                    break
+            num, den = _common_denominator(pi)
+            for j in range(n):
+                lhs = sum(num[i] * a[i][j] for i in cls)
+                if lhs != num[j] * m:
+                    failures.append(
+                        f"stationary law {c}: (pi P)[{j}] = {format_rational(Fraction(lhs, den * m))} "
+                        f"but pi[{j}] = {format_rational(pi[j])}"
+                    )
+                    break
+        h, t = self.absorption_probabilities, self.expected_absorption_times
+        columns = [("expected time t", t, 1)] + [
+            (f"absorption probability into class {c}", tuple(row[c] for row in h), 0)
+            for c in range(len(self.recurrent_classes))
+        ]
+        for name, values, constant in columns:
+            num, den = _common_denominator(values)
+            for i in self.transient_states:
+                rhs = sum(a[i][j] * num[j] for j in self.successors[i]) + constant * den * m
+                if rhs != num[i] * m:
+                    failures.append(
+                        f"{name} at state {i}: {format_rational(values[i])} but "
+                        f"{constant} + (P v)[{i}] = {format_rational(Fraction(rhs, den * m))}"
+                    )
+                    break
+        for i in self.transient_states:
+            if sum(h[i]) != 1:
+                failures.append(f"absorption probabilities of state {i} sum to {format_rational(sum(h[i]))}")
+        return failures
+
+    def require_certified(self) -> None:
+        """Raise :class:`CheckFailed` listing every failure of :meth:`certify`."""
+        failures = self.certify()
+        if failures:
+            raise CheckFailed("; ".join(failures))
+
+
+def _common_denominator(values: Sequence[Fraction]) -> tuple[list[int], int]:
+    """Integers ``num`` and ``den`` with ``values[i] = num[i] / den``."""
+    den = lcm(*(v.denominator for v in values)) if values else 1
+    return [v.numerator * (den // v.denominator) for v in values], den
+
+
+def _strongly_connected_components(successors: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
+    """Tarjan's algorithm, iterative (no recursion limit on large chains)."""
+    n = len(successors)
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    components: list[tuple[int, ...]] = []
+    counter = 0
+    for root in range(n):
+        if index[root] != -1:
+            continue
+        work = [(root, 0)]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            v, pos = work[-1]
+            succ = successors[v]
+            if pos < len(succ):
+                work[-1] = (v, pos + 1)
+                w = succ[pos]
+                if index[w] == -1:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, 0))
+                elif on_stack[w]:
+                    low[v] = min(low[v], index[w])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[v])
+                if low[v] == index[v]:
+                    comp = []
+                    while True:
+                        w = stack.pop()
+                        on_stack[w] = False
+                        comp.append(w)
+                        if w == v:
+                            break
+                    components.append(tuple(sorted(comp)))
+    return tuple(sorted(components, key=lambda c: c[0]))
+
+
+def _period(cls: Sequence[int], successors: Sequence[Sequence[int]]) -> int:
+    """gcd of ``level(u) + 1 - level(v)`` over edges inside the class (BFS levels)."""
+    members = set(cls)
+    level = {cls[0]: 0}
+    queue = deque([cls[0]])
+    g = 0
+    while queue:
+        u = queue.popleft()
+        for v in successors[u]:
+            if v not in members:
+                continue
+            if v not in level:
+                level[v] = level[u] + 1
+                queue.append(v)
+            else:
+                g = gcd(g, level[u] + 1 - level[v])
+    return abs(g) if g else 1

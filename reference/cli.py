@@ -1,0 +1,167 @@
+"""The ``collapse-ref`` command line.
+
+Exit codes: 0 success; 1 a mathematical check failed (an exact identity that must hold
+did not); 2 bad usage or input, or an instance refused by the size guard.  Errors are one
+line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from fractions import Fraction
+
+from .chain import FiniteChain
+from .chainfile import read_chain_file
+from .errors import CheckFailed, InputError, SizeError
+from .linalg import BACKENDS
+from .model import Instance
+from .rationals import parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability
+from .report import chain_report, evolution_report, solution_report
+from .serialise import chain_to_json, dumps, evolution_to_json, solution_to_json
+from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
+from .solution import evolve, solve
+
+PROG = "collapse-ref"
+DEMO = {"target": "1/2,1/3,1/6", "samples": "4", "lam": "1/3"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse prints usage + line)
+        raise InputError(f"{message} (see '{self.prog} --help')")
+
+
+def _instance_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--target", required=True, help="the target law mu* on S = {0..d-1}, e.g. 1/2,1/3,1/6 (exact: 1/3, 0.25, 2)")
+    p.add_argument("--samples", required=True, help="N >= 1, samples per generation")
+    p.add_argument("--lam", required=True, help="the fresh fraction lam in [0, 1], e.g. 1/3")
+    _common_options(p)
+
+
+def _common_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="print one JSON object (rationals as \"p/q\" strings)")
+    p.add_argument("--backend", default="flint", choices=BACKENDS, help="exact linear-algebra backend (default flint)")
+    p.add_argument("--digits", default="6", help="decimal places shown beside each exact value (default 6)")
+    p.add_argument(OVERRIDE_FLAG, dest="allow_large", action="store_true", help="run even if the size guard estimates it too large")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Exact finite-state reference for Borkar's recursive-training (model collapse) chain.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("solve", help="classes, stationary laws, barycenters, absorption of one instance")
+    _instance_options(p)
+    p.add_argument("--kernel", action="store_true", help="also print the transition kernel")
+
+    p = sub.add_parser("evolve", help="the exact law of the state after n = 0..G generations from a start type")
+    _instance_options(p)
+    p.add_argument("--start", required=True, help="start type: counts summing to N, e.g. 6,2")
+    p.add_argument("--generations", required=True, help="G >= 0")
+
+    p = sub.add_parser("analyse", aliases=["analyze"], help="analyse any exact row-stochastic matrix from a JSON file")
+    p.add_argument("file", help='JSON: {"matrix": [["1/2","1/2"],["0","1"]], "states": [...]} or a bare list of rows')
+    _common_options(p)
+    p.add_argument("--kernel", action="store_true", help="also print the matrix")
+
+    p = sub.add_parser("demo", help=f"solve the built-in instance (target {DEMO['target']}, N = {DEMO['samples']}) at lam = {DEMO['lam']} and at lam = 0")
+    p.add_argument("--json", action="store_true", help="print a JSON object with both solutions")
+    return parser
+
+
+def _instance(args: argparse.Namespace) -> Instance:
+    return Instance(
+        target=parse_law(args.target, what="--target"),
+        samples=parse_positive_int(args.samples, what="--samples"),
+        lam=parse_probability(args.lam, what="--lam"),
+    )
+
+
+def _digits(args: argparse.Namespace) -> int:
+    digits = parse_nonnegative_int(args.digits, what="--digits")
+    if digits > 100:
+        raise InputError(f"--digits {digits} is too many; allowed: 0..100")
+    return digits
+
+
+def _cmd_solve(args: argparse.Namespace) -> str:
+    inst = _instance(args)
+    digits = _digits(args)
+    check_size(estimate_instance(inst), args.allow_large)
+    sol = solve(inst, backend=args.backend)
+    if args.json:
+        return dumps(solution_to_json(sol, kernel=args.kernel))
+    return solution_report(sol, digits=digits, kernel=args.kernel)
+
+
+def _cmd_evolve(args: argparse.Namespace) -> str:
+    inst = _instance(args)
+    digits = _digits(args)
+    start = parse_counts(args.start, what="--start")
+    inst.space.rank(start)  # validates: a type of size N on d points
+    generations = parse_nonnegative_int(args.generations, what="--generations")
+    check_size(estimate_instance(inst, generations), args.allow_large)
+    ev = evolve(inst, start, generations, backend=args.backend)
+    if args.json:
+        return dumps(evolution_to_json(ev))
+    return evolution_report(ev, digits=digits)
+
+
+def _cmd_analyse(args: argparse.Namespace) -> str:
+    digits = _digits(args)
+    rows, labels = read_chain_file(args.file)
+    bits = max(p.numerator.bit_length() + p.denominator.bit_length() for row in rows for p in row)
+    check_size(estimate_chain(len(rows), bits), args.allow_large)
+    chain = FiniteChain(rows, labels=labels, backend=args.backend)
+    chain.require_certified()
+    if args.json:
+        return dumps(chain_to_json(chain, kernel=args.kernel))
+    return chain_report(chain, digits=digits, kernel=args.kernel)
+
+
+def _cmd_demo(args: argparse.Namespace) -> str:
+    target = parse_law(DEMO["target"])
+    n = int(DEMO["samples"])
+    sols = [solve(Instance(target=target, samples=n, lam=lam)) for lam in (Fraction(1, 3), Fraction(0))]
+    if args.json:
+        return dumps({"solutions": [solution_to_json(s) for s in sols]})
+    intro = [
+        "collapse-reference demo: the same target and sample size with and without fresh data.",
+        "",
+        "1) lam = 1/3 > 0 (Section III): one recurrent class, one stationary law, barycenter mu* (degeneration, not collapse).",
+    ]
+    middle = [
+        "",
+        "2) lam = 0 (Section IV): the recurrent classes are the Dirac types; from type k the chain collapses onto x",
+        "   with probability k_x/N, after an exact finite expected time.",
+    ]
+    return "\n".join(intro + [solution_report(sols[0])] + middle + [solution_report(sols[1])])
+
+
+COMMANDS = {"solve": _cmd_solve, "evolve": _cmd_evolve, "analyse": _cmd_analyse, "analyze": _cmd_analyse, "demo": _cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        output = COMMANDS[args.command](args)
+    except (InputError, SizeError) as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except CheckFailed as exc:
+        print(f"{PROG}: check failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    try:
+        print(output)
+    except BrokenPipeError:
+        pass
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

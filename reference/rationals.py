@@ -1,0 +1,176 @@
+"""Exact numbers from text, and exact numbers back to text.
+
+Every number a user gives is parsed here, exactly, by a small grammar (never ``eval``,
+``sympify`` or ``float``):
+
+* an integer ``"2"``, ``"-3"``;
+* a ratio of integers ``"1/3"``;
+* a finite decimal ``"0.25"`` (= 1/4), optionally with an exponent ``"2.5e-3"``.
+
+Rationals are :class:`fractions.Fraction`.  A law on ``S = {0..d-1}`` is a tuple of
+``d`` non-negative rationals summing to exactly 1.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+
+from .errors import InputError
+
+Rational = Fraction
+Law = tuple[Fraction, ...]
+
+_INTEGER = r"[+-]?\d+"
+_RATIO = re.compile(rf"^\s*({_INTEGER})\s*/\s*(\d+)\s*$")
+_DECIMAL = re.compile(r"^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
+_MAX_EXPONENT = 10_000
+
+
+def parse_rational(text: str, *, what: str = "number") -> Fraction:
+    """Parse ``text`` as an exact rational.
+
+    >>> parse_rational("1/3"), parse_rational("0.25"), parse_rational("2"), parse_rational("1e-2")
+    (Fraction(1, 3), Fraction(1, 4), Fraction(2, 1), Fraction(1, 100))
+
+    Raises :class:`InputError` naming ``what`` and the text for anything else
+    (``"abc"``, ``"1/0"``, ``"nan"``, ``"1/3/4"``).
+    """
+    if not isinstance(text, str):
+        raise InputError(f"{what} {text!r} is not text; write it as e.g. 1/3, 0.25 or 2")
+    match = _RATIO.match(text)
+    if match:
+        denominator = int(match.group(2))
+        if denominator == 0:
+            raise InputError(f"{what} {text.strip()!r} has denominator 0")
+        return Fraction(int(match.group(1)), denominator)
+    match = _DECIMAL.match(text)
+    if match and (match.group(2) or match.group(3)):
+        sign, whole, frac, exponent = match.groups()
+        digits = (whole or "") + (frac or "")
+        value = Fraction(int(digits or "0"), 10 ** len(frac or ""))
+        if exponent is not None:
+            e = int(exponent)
+            if abs(e) > _MAX_EXPONENT:
+                raise InputError(f"{what} {text.strip()!r} has an exponent beyond ±{_MAX_EXPONENT}")
+            value *= Fraction(10) ** e
+        return -value if sign == "-" else value
+    raise InputError(
+        f"{what} {text.strip()!r} is not an exact number; allowed: an integer (2), "
+        "a ratio (1/3) or a decimal (0.25)"
+    )
+
+
+def parse_probability(text: str, *, what: str = "lam") -> Fraction:
+    """Parse a number in [0, 1], e.g. the fresh fraction λ.
+
+    >>> parse_probability("1/3")
+    Fraction(1, 3)
+    """
+    value = parse_rational(text, what=what)
+    if not 0 <= value <= 1:
+        raise InputError(f"{what} {text.strip()!r} = {format_rational(value)} is outside [0, 1]")
+    return value
+
+
+def parse_law(text: str | Sequence[str], *, what: str = "target") -> Law:
+    """Parse a law on ``S = {0..d-1}`` from ``"1/2,1/3,1/6"`` (or a list of strings).
+
+    The entries must be non-negative and sum to exactly 1; the error says which entry
+    is negative or what the exact sum was.
+
+    >>> parse_law("1/2, 0.25, 1/4")
+    (Fraction(1, 2), Fraction(1, 4), Fraction(1, 4))
+    """
+    parts = _split(text, what)
+    law = tuple(parse_rational(p, what=f"{what} entry {i}") for i, p in enumerate(parts))
+    return validate_law(law, what=what)
+
+
+def validate_law(law: Sequence[Fraction], *, what: str = "target") -> Law:
+    """Check that ``law`` is a probability vector of exact rationals; return it as a tuple."""
+    law = tuple(law)
+    if len(law) < 1:
+        raise InputError(f"{what} is empty; give at least one probability")
+    for i, p in enumerate(law):
+        if not isinstance(p, Fraction):
+            raise InputError(f"{what} entry {i} = {p!r} is not an exact rational")
+        if p < 0:
+            raise InputError(f"{what} entry {i} = {format_rational(p)} is negative; entries must be >= 0")
+    total = sum(law, Fraction(0))
+    if total != 1:
+        raise InputError(f"{what} sums to {format_rational(total)}, not 1")
+    return law
+
+
+def parse_counts(text: str | Sequence[str], *, what: str = "start") -> tuple[int, ...]:
+    """Parse a count vector ``"6,2"`` of non-negative integers.
+
+    >>> parse_counts("6, 2")
+    (6, 2)
+    """
+    parts = _split(text, what)
+    counts = []
+    for i, p in enumerate(parts):
+        p = p.strip()
+        if not re.fullmatch(r"\d+", p):
+            raise InputError(f"{what} entry {i} = {p!r} is not a non-negative integer count")
+        counts.append(int(p))
+    return tuple(counts)
+
+
+def parse_positive_int(text: str, *, what: str) -> int:
+    """Parse an integer >= 1 (samples N, generations, ...)."""
+    t = str(text).strip()
+    if not re.fullmatch(r"[+-]?\d+", t):
+        raise InputError(f"{what} {t!r} is not an integer; allowed: a whole number >= 1")
+    value = int(t)
+    if value < 1:
+        raise InputError(f"{what} {t!r} must be >= 1")
+    return value
+
+
+def parse_nonnegative_int(text: str, *, what: str) -> int:
+    """Parse an integer >= 0."""
+    t = str(text).strip()
+    if not re.fullmatch(r"[+-]?\d+", t):
+        raise InputError(f"{what} {t!r} is not an integer; allowed: a whole number >= 0")
+    value = int(t)
+    if value < 0:
+        raise InputError(f"{what} {t!r} must be >= 0")
+    return value
+
+
+def format_rational(x: Fraction | int) -> str:
+    """``"p/q"``, or ``"p"`` when the denominator is 1 (the JSON form of a rational).
+
+    >>> format_rational(Fraction(3, 128)), format_rational(Fraction(2))
+    ('3/128', '2')
+    """
+    x = Fraction(x)
+    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+def format_decimal(x: Fraction | int, digits: int = 6) -> str:
+    """A decimal rounded (half to even) to ``digits`` places, computed exactly (no float).
+
+    >>> format_decimal(Fraction(1, 3)), format_decimal(Fraction(-2, 3), 3)
+    ('0.333333', '-0.667')
+    """
+    x = Fraction(x)
+    scaled = round(x * 10**digits)
+    sign = "-" if scaled < 0 else ""
+    scaled = abs(scaled)
+    whole, frac = divmod(scaled, 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"
+
+
+def _split(text: str | Sequence[str], what: str) -> list[str]:
+    if isinstance(text, str):
+        parts = [p for p in text.split(",")]
+    else:
+        parts = list(text)
+    if not parts or any(str(p).strip() == "" for p in parts):
+        raise InputError(f"{what} {text!r} has an empty entry; give comma-separated values like 1/2,1/2")
+    return [str(p) for p in parts]

@@ -1,0 +1,119 @@
+"""Human-readable tables of exact results: ``p/q`` with a short decimal beside it.
+
+The decimal is computed from the exact rational by integer rounding (no float), so the
+text a person reads agrees digit for digit with the JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from .chain import FiniteChain
+from .rationals import format_decimal, format_rational
+from .solution import Evolution, Solution
+
+MAX_EXACT_CHARS = 40
+
+
+def cell(x: Fraction, digits: int = 6) -> str:
+    """``"3/128 ≈ 0.023438"``; an exact integer is printed alone; very long rationals are elided."""
+    exact = format_rational(x)
+    if x.denominator == 1:
+        return exact
+    if len(exact) > MAX_EXACT_CHARS:
+        exact = f"<{x.numerator.bit_length()}-bit/{x.denominator.bit_length()}-bit rational; --json for exact>"
+    return f"{exact} ≈ {format_decimal(x, digits)}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Left-aligned text table with a rule under the header."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def _label(s: object) -> str:
+    if isinstance(s, tuple):
+        return "(" + ",".join(_label(x) for x in s) + ")"
+    if isinstance(s, Fraction):
+        return format_rational(s)
+    return str(s)
+
+
+def describe_instance(solution: Solution) -> str:
+    inst = solution.instance
+    target = ", ".join(format_rational(t) for t in inst.target)
+    return (
+        f"target mu* = ({target}) on S = {{0..{inst.size - 1}}}, samples N = {inst.samples}, "
+        f"fresh fraction lam = {format_rational(inst.lam)} "
+        f"[estimator: {inst.estimator.name}, mixing: {inst.mixing.name}]"
+    )
+
+
+def chain_report(chain: FiniteChain, digits: int = 6, kernel: bool = False) -> str:
+    """Classes, stationary laws, absorption probabilities and times as text."""
+    out = []
+    n_rec = len(chain.recurrent_classes)
+    out.append(
+        f"{chain.n_states} states; {_plural(len(chain.communication_classes), 'communication class', 'es')}; "
+        f"{n_rec} recurrent class{'es' if n_rec != 1 else ''}; {len(chain.transient_states)} transient states; "
+        f"absorbing: {', '.join(_label(chain.labels[i]) for i in chain.absorbing_states) or 'none'}"
+    )
+    for c, (cls, period) in enumerate(zip(chain.recurrent_classes, chain.periods, strict=True)):
+        members = ", ".join(_label(chain.labels[i]) for i in cls[:8]) + (", ..." if len(cls) > 8 else "")
+        out.append(f"  recurrent class {c}: {len(cls)} state{'s' if len(cls) != 1 else ''}, period {period}: {members}")
+    headers = ["#", "state"] + [f"pi_{c}" for c in range(n_rec)]
+    if chain.transient_states:
+        headers += [f"P(absorb in {c})" for c in range(n_rec)] + ["E[T]"]
+    rows = []
+    for i, label in enumerate(chain.labels):
+        row = [str(i), _label(label)] + [cell(pi[i], digits) for pi in chain.stationary_distributions]
+        if chain.transient_states:
+            row += [cell(p, digits) for p in chain.absorption_probabilities[i]]
+            row.append(cell(chain.expected_absorption_times[i], digits))
+        rows.append(row)
+    out.append("")
+    out.append(table(headers, rows))
+    if kernel:
+        out.append("")
+        out.append("kernel P(i, j):")
+        out.append(
+            table(
+                ["#"] + [str(j) for j in range(chain.n_states)],
+                [[str(i)] + [format_rational(p) for p in row] for i, row in enumerate(chain.matrix)],
+            )
+        )
+    return "\n".join(out)
+
+
+def solution_report(solution: Solution, digits: int = 6, kernel: bool = False) -> str:
+    out = ["Instance: " + describe_instance(solution)]
+    out.append(chain_report(solution.chain, digits=digits, kernel=kernel))
+    out.append("")
+    out.append("barycenter of each stationary law (Theorem III.3: equals mu* when lam > 0):")
+    for c, bary in enumerate(solution.barycenters):
+        out.append(f"  pi_{c}: (" + ", ".join(format_rational(b) for b in bary) + ")")
+    out.append("exact rationals are certified: pi P = pi, (I - Q) h = R, (I - Q) t = 1 re-checked in integers")
+    return "\n".join(out)
+
+
+def evolution_report(evolution: Evolution, digits: int = 6) -> str:
+    sol = evolution.solution
+    out = ["Instance: " + describe_instance(sol)]
+    out.append(f"start: {_label(sol.states[evolution.start])}; generations 0..{len(evolution.laws) - 1}")
+    headers = ["state"] + [f"n={n}" for n in range(len(evolution.laws))]
+    rows = [[_label(s)] + [cell(law[i], digits) for law in evolution.laws] for i, s in enumerate(sol.states)]
+    rows.append(["P(T<=n)"] + [cell(p, digits) for p in evolution.absorbed_by])
+    for x in range(sol.instance.size):
+        rows.append([f"E mu_n({x})"] + [cell(b[x], digits) for b in evolution.barycenters])
+    out.append(table(headers, rows))
+    return "\n".join(out)
+
+
+def _plural(n: int, word: str, suffix: str = "s") -> str:
+    return f"{n} {word}{suffix if n != 1 else ''}"

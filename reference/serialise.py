@@ -1,0 +1,87 @@
+"""JSON forms of exact results: rationals as strings ``"p/q"`` (or ``"p"``).
+
+The keys follow DESIGN.md's command-line contract; the shipped JSON Schemas
+(``reference/schemas/*.schema.json``) describe them and the tests validate against them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from fractions import Fraction
+from importlib import resources
+from typing import Any
+
+from .chain import FiniteChain
+from .rationals import format_rational
+from .solution import Evolution, Solution
+
+FORMAT_VERSION = 1
+
+
+def rationals(values: Sequence[Fraction]) -> list[str]:
+    return [format_rational(v) for v in values]
+
+
+def matrix(rows: Sequence[Sequence[Fraction]]) -> list[list[str]]:
+    return [rationals(r) for r in rows]
+
+
+def chain_to_json(chain: FiniteChain, kernel: bool = False) -> dict[str, Any]:
+    """The analysis of any finite chain (the ``analyse`` command's output)."""
+    out: dict[str, Any] = {
+        "format": f"collapse-reference/analyse/{FORMAT_VERSION}",
+        "states": [_label(s) for s in chain.labels],
+        "communication_classes": [list(c) for c in chain.communication_classes],
+        "recurrent_classes": [list(c) for c in chain.recurrent_classes],
+        "periods": list(chain.periods),
+        "transient": list(chain.transient_states),
+        "stationary": matrix(chain.stationary_distributions),
+        "absorbing": list(chain.absorbing_states),
+        "absorption_probabilities": matrix(chain.absorption_probabilities),
+        "expected_absorption_time": rationals(chain.expected_absorption_times),
+    }
+    if kernel:
+        out["kernel"] = matrix(chain.matrix)
+    return out
+
+
+def solution_to_json(solution: Solution, kernel: bool = False) -> dict[str, Any]:
+    """``solve --json``: instance, states, classes, stationary laws, barycenters, absorption."""
+    body = chain_to_json(solution.chain, kernel=kernel)
+    body["format"] = f"collapse-reference/solve/{FORMAT_VERSION}"
+    body["barycenters"] = matrix(solution.barycenters)
+    return {"instance": solution.instance.describe(), **body}
+
+
+def evolution_to_json(evolution: Evolution) -> dict[str, Any]:
+    """``evolve --json``: the law of the state for ``n = 0..G`` and ``P(T <= n)``."""
+    sol = evolution.solution
+    return {
+        "format": f"collapse-reference/evolve/{FORMAT_VERSION}",
+        "instance": sol.instance.describe(),
+        "start": list(sol.states[evolution.start]),
+        "generations": len(evolution.laws) - 1,
+        "states": [list(s) for s in sol.states],
+        "laws": matrix(evolution.laws),
+        "absorbed_by": rationals(evolution.absorbed_by),
+        "barycenters": matrix(evolution.barycenters),
+    }
+
+
+def dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=1)
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """The shipped JSON Schema ``name`` (``"solve"``, ``"evolve"`` or ``"analyse"``)."""
+    text = resources.files("reference").joinpath("schemas", f"{name}.schema.json").read_text()
+    return json.loads(text)
+
+
+def _label(s: Any) -> Any:
+    if isinstance(s, tuple):
+        return [_label(x) for x in s]
+    if isinstance(s, Fraction):
+        return format_rational(s)
+    return s

@@ -1,0 +1,129 @@
+"""Solve an instance: every exact quantity the command line's ``solve`` reports.
+
+A :class:`Solution` bundles the instance, its chain, and the derived quantities of
+DESIGN.md's contract: recurrent classes, one stationary law per class (the extreme
+points of the stationary set), the barycenter of each (Theorem III.3 says it is ``mu*``
+when ``lam > 0``), absorbing states, absorption probabilities and expected absorption
+times.  An :class:`Evolution` is the exact law of the state after ``n = 0..G``
+generations and ``P(T <= n)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+
+from .chain import FiniteChain
+from .kernel import build_chain
+from .model import Instance
+from .rationals import Law
+from .typespace import Type
+
+
+def barycenter(law_over_states: Sequence[Fraction], state_laws: Sequence[Law]) -> Law:
+    """``sum_s Phi(s) mu_s``: the barycenter of a law ``Phi`` over states (paper, Section II-A.3).
+
+    >>> from fractions import Fraction as F
+    >>> barycenter([F(1, 2), F(1, 2)], [(F(1), F(0)), (F(0), F(1))])
+    (Fraction(1, 2), Fraction(1, 2))
+    """
+    d = len(state_laws[0])
+    return tuple(
+        sum((w * mu[x] for w, mu in zip(law_over_states, state_laws, strict=True) if w), Fraction(0))
+        for x in range(d)
+    )
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The exact analysis of one instance's chain.
+
+    >>> from fractions import Fraction as F
+    >>> sol = solve(Instance(target=(F(1, 4), F(3, 4)), samples=4, lam=F(1, 3)))
+    >>> [str(p) for p in sol.stationary[0]]
+    ['3/128', '21/256', '45/256', '79/256', '105/256']
+    >>> [str(m) for m in sol.barycenters[0]]
+    ['1/4', '3/4']
+    """
+
+    instance: Instance
+    chain: FiniteChain
+
+    @property
+    def states(self) -> tuple[Type, ...]:
+        return self.chain.labels  # type: ignore[return-value]
+
+    @cached_property
+    def state_laws(self) -> tuple[Law, ...]:
+        """``mu`` for each state (``k/N`` for the empirical law)."""
+        est, n = self.instance.estimator, self.instance.samples
+        return tuple(est.law_of(s, n) for s in self.states)
+
+    @property
+    def recurrent_classes(self) -> tuple[tuple[int, ...], ...]:
+        return self.chain.recurrent_classes
+
+    @property
+    def stationary(self) -> tuple[tuple[Fraction, ...], ...]:
+        return self.chain.stationary_distributions
+
+    @cached_property
+    def barycenters(self) -> tuple[Law, ...]:
+        return tuple(barycenter(pi, self.state_laws) for pi in self.stationary)
+
+    @property
+    def absorbing(self) -> tuple[int, ...]:
+        return self.chain.absorbing_states
+
+    @property
+    def absorption_probabilities(self) -> tuple[tuple[Fraction, ...], ...]:
+        return self.chain.absorption_probabilities
+
+    @property
+    def expected_absorption_time(self) -> tuple[Fraction, ...]:
+        return self.chain.expected_absorption_times
+
+
+def solve(instance: Instance, backend: str = "flint", certify: bool = True) -> Solution:
+    """Build the chain of ``instance`` and analyse it exactly.
+
+    With ``certify`` (the default) every answer is re-checked by
+    :meth:`FiniteChain.certify` and a :class:`~reference.errors.CheckFailed` is raised
+    if any identity fails.
+    """
+    chain = build_chain(instance, backend=backend)
+    sol = Solution(instance=instance, chain=chain)
+    if certify:
+        chain.require_certified()
+    return sol
+
+
+@dataclass(frozen=True)
+class Evolution:
+    """The exact law of ``mu_n`` for ``n = 0..G`` from a given start state."""
+
+    solution: Solution
+    start: int
+    laws: tuple[tuple[Fraction, ...], ...]
+
+    @cached_property
+    def absorbed_by(self) -> tuple[Fraction, ...]:
+        """``P(T <= n)``, ``T`` the hitting time of the recurrent states."""
+        return self.solution.chain.absorbed_by(self.laws)
+
+    @cached_property
+    def barycenters(self) -> tuple[Law, ...]:
+        """``E[mu_n | mu_0]`` for each ``n`` (Lemma III.1's barycenter recursion)."""
+        return tuple(barycenter(law, self.solution.state_laws) for law in self.laws)
+
+
+def evolve(instance: Instance, start: Type, generations: int, backend: str = "flint") -> Evolution:
+    """The exact laws of the state after ``0..generations`` generations from type ``start``."""
+    chain = build_chain(instance, backend=backend)
+    sol = Solution(instance=instance, chain=chain)
+    index = instance.space.rank(start)
+    law = [Fraction(0)] * chain.n_states
+    law[index] = Fraction(1)
+    return Evolution(solution=sol, start=index, laws=chain.evolve(law, generations))

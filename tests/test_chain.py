@@ -1,0 +1,122 @@
+"""The general exact chain: hand-made reducible and periodic chains, certification, backends."""
+
+from fractions import Fraction as F
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reference import FiniteChain, Instance, InputError, build_chain, solve
+
+h, t, z, o = F(1, 2), F(1, 3), F(0), F(1)
+
+
+def test_periodic_class_with_transient_entry():
+    # 0 -> {1, 2} transient; 1 <-> 2 a 2-cycle (period 2); 3 -> 4 -> 5 -> 3 a 3-cycle (period 3)
+    m = [[z, h, z, h, z, z],
+         [z, z, o, z, z, z],
+         [z, o, z, z, z, z],
+         [z, z, z, z, o, z],
+         [z, z, z, z, z, o],
+         [z, z, z, o, z, z]]
+    chain = FiniteChain(m)
+    assert chain.recurrent_classes == ((1, 2), (3, 4, 5))
+    assert chain.periods == (2, 3)
+    assert chain.transient_states == (0,)
+    assert chain.absorbing_states == ()
+    assert chain.stationary_distributions == ((z, h, h, z, z, z), (z, z, z, t, t, t))
+    assert chain.absorption_probabilities[0] == (h, h)
+    assert chain.expected_absorption_times == (o, z, z, z, z, z)
+    assert chain.certify() == []
+
+
+def test_aperiodic_class_with_self_loop_and_chain_of_transients():
+    # 0 -> 1 -> 2 (transient path), 2 -> {2, 3} where {3, 4} is closed with period 1
+    m = [[z, o, z, z, z],
+         [h, z, h, z, z],
+         [z, z, h, h, z],
+         [z, z, z, h, h],
+         [z, z, z, o, z]]
+    chain = FiniteChain(m)
+    assert chain.recurrent_classes == ((3, 4),)
+    assert chain.periods == (1,)
+    assert chain.communication_classes == ((0, 1), (2,), (3, 4))
+    assert chain.stationary_distributions == ((z, z, z, F(2, 3), F(1, 3)),)
+    # t2 = 1 + t2/2 -> 2; t1 = 1 + t0/2 + t2/2; t0 = 1 + t1 -> t1 = 1 + (1 + t1)/2 + 1 -> t1 = 5, t0 = 6
+    assert chain.expected_absorption_times == (F(6), F(5), F(2), z, z)
+
+
+def test_single_state_and_identity():
+    assert FiniteChain([[o]]).stationary_distributions == ((o,),)
+    ident = FiniteChain([[o, z], [z, o]])
+    assert ident.recurrent_classes == ((0,), (1,))
+    assert ident.absorbing_states == (0, 1)
+
+
+@pytest.mark.parametrize("m, message", [([[h, t]], "row 0 has 2 entries, not 1"),
+                                        ([[h, h], [t, t]], "row 1 sums to 2/3, not 1"),
+                                        ([[F(3, 2), -h], [z, o]], "entry (0, 1) = -1/2 is negative"),
+                                        ([[0.5, 0.5], [z, o]], "not an exact rational"),
+                                        ([], "no states")])
+def test_rejects_non_stochastic(m, message):
+    with pytest.raises(InputError) as err:
+        FiniteChain(m)
+    assert message in str(err.value)
+
+
+def test_certify_detects_a_wrong_stationary_law_and_wrong_times():
+    chain = FiniteChain([[h, h, z], [z, h, h], [h, z, h]])
+    assert chain.certify() == []
+    chain.__dict__["stationary_distributions"] = ((F(1, 2), F(1, 4), F(1, 4)),)
+    failures = chain.certify()
+    assert any("(pi P)[0]" in f for f in failures)
+
+    chain2 = FiniteChain([[o, z], [h, h]])
+    probs, times = chain2._absorption
+    chain2.__dict__["_absorption"] = (probs, (z, F(3)))
+    assert any("expected time t at state 1" in f for f in chain2.certify())
+
+
+@pytest.mark.parametrize("target, n, lam", [((F(1, 2), F(1, 3), F(1, 6)), 3, F(1, 5)), ((F(1, 2), F(1, 2), z), 3, z),
+                                            ((F(1, 4), F(3, 4)), 6, F(2, 3)), ((F(1, 3), z, F(2, 3)), 4, F(1, 2))])
+def test_backends_agree_exactly(target, n, lam):
+    inst = Instance(target=target, samples=n, lam=lam)
+    a, b = solve(inst, backend="flint"), solve(inst, backend="sympy")
+    assert a.stationary == b.stationary
+    assert a.absorption_probabilities == b.absorption_probabilities
+    assert a.expected_absorption_time == b.expected_absorption_time
+    assert a.chain.evolve(a.stationary[0], 3) == b.chain.evolve(b.stationary[0], 3)
+
+
+small_fraction = st.builds(F, st.integers(0, 6), st.integers(1, 6)).filter(lambda x: x <= 1)
+
+
+@st.composite
+def instances(draw, max_d=4, max_n=5):
+    d = draw(st.integers(1, max_d))
+    weights = draw(st.lists(st.integers(0, 4), min_size=d, max_size=d).filter(lambda w: sum(w) > 0))
+    target = tuple(F(w, sum(weights)) for w in weights)
+    n = draw(st.integers(1, max_n if d < 4 else 3))
+    lam = draw(st.one_of(st.just(F(0)), st.just(F(1)), small_fraction))
+    return Instance(target=target, samples=n, lam=lam)
+
+
+@given(instances())
+def test_properties_of_random_instances(inst):
+    sol = solve(inst)  # certify() runs inside
+    n, d = inst.samples, inst.size
+    support = {x for x, p in enumerate(inst.target) if p}
+    if inst.lam > 0:
+        # unique stationary law, on the types supported in supp mu*, barycenter mu* (Thm III.3, §3 Finite)
+        assert len(sol.stationary) == 1
+        (cls,) = sol.recurrent_classes
+        assert {sol.states[i] for i in cls} == {k for k in sol.states if all(k[x] == 0 for x in range(d) if x not in support)}
+        assert sol.barycenters[0] == inst.target
+    else:
+        # collapse: Dirac types absorb, from k into delta_x with probability k_x / N
+        assert len(sol.recurrent_classes) == d
+        for i in sol.absorbing:
+            assert max(sol.states[i]) == n
+        for k, hrow in zip(sol.states, sol.absorption_probabilities):
+            dirac_of = [max(range(d), key=lambda x: sol.states[c[0]][x]) for c in sol.recurrent_classes]
+            assert [F(k[x], n) for x in dirac_of] == list(hrow)

@@ -1,0 +1,110 @@
+"""lam = 0: absorption at the Dirac types, k_x/N, absorption times and tails (theory-reference §3, §4.3-4.5, §7)."""
+
+from fractions import Fraction as F
+
+import pytest
+
+from reference import Instance, evolve, solve
+from tests.conftest import law
+
+
+def uniform(d):
+    return tuple(F(1, d) for _ in range(d))
+
+
+@pytest.mark.parametrize("n, d", [(4, 3), (6, 2), (5, 3), (3, 4), (1, 3)])
+def test_recurrent_classes_are_diracs_and_absorption_is_k_over_n(n, d):
+    # rows 14-15, §4.4: closed classes = the d Dirac types; P(absorb at x | k) = k_x / N
+    sol = solve(Instance(target=uniform(d), samples=n, lam=F(0)))
+    diracs = [sol.states.index(tuple(n if y == x else 0 for y in range(d))) for x in range(d)]
+    assert [list(c) for c in sol.recurrent_classes] == [[i] for i in sorted(diracs)]
+    assert sorted(sol.absorbing) == sorted(diracs)
+    class_of_x = {x: sorted(diracs).index(i) for x, i in enumerate(diracs)}
+    for k, h in zip(sol.states, sol.absorption_probabilities):
+        assert sum(h) == 1
+        for x in range(d):
+            assert h[class_of_x[x]] == F(k[x], n)
+
+
+# §4.5 table, d = 2: t(k) for starting count k (row 24); symmetric in k <-> N - k
+D2_TIMES = {2: {1: F(2)}, 3: {1: F(3)}, 4: {1: F(107, 29), 2: F(132, 29)}, 5: {1: F(425, 101), 2: F(575, 101)},
+            6: {1: F(230059, 49764), 2: F(81922, 12441), 3: F(119517, 16588)},
+            8: {1: F(71461341967, 13573313594), 4: F(738222218968, 74653224767)},
+            10: {5: F(2540334305767609095, 201765667296121472)}}
+
+
+@pytest.mark.parametrize("n", sorted(D2_TIMES))
+def test_absorption_times_d2_table(n):
+    sol = solve(Instance(target=uniform(2), samples=n, lam=F(0)))
+    t = dict(zip(sol.states, sol.expected_absorption_time))
+    for k, value in D2_TIMES[n].items():
+        assert t[(k, n - k)] == value
+        assert t[(n - k, k)] == value
+    assert t[(n, 0)] == 0 and t[(0, n)] == 0
+
+
+@pytest.mark.parametrize("n, start, value", [(3, (1, 1, 1), F(27, 7)), (4, (2, 1, 1), F(749, 145)),
+                                             (4, (3, 1, 0), F(107, 29)), (5, (3, 1, 1), F(373925, 60701)),
+                                             (5, (2, 2, 1), F(411425, 60701)), (6, (3, 2, 1), F(157088639, 19507488)),
+                                             (6, (2, 2, 2), F(13854655, 1625624))])
+def test_absorption_times_d3(n, start, value):
+    # §4.5, d = 3 (time until one type remains) and row 16
+    sol = solve(Instance(target=uniform(3), samples=n, lam=F(0)))
+    assert sol.expected_absorption_time[sol.states.index(start)] == value
+
+
+def test_tail_row17_and_bounds():
+    # row 17: P(T > n) from (2,2), N = 4; §3 two-sided bound (1-1/N)^n GS d/(d-1) <= P(T>n) <= (1-1/N)^n GS N^2/(2(N-1))
+    ev = evolve(Instance(target=uniform(2), samples=4, lam=F(0)), (2, 2), 12)
+    tail = [1 - a for a in ev.absorbed_by]
+    assert tail[1:6] == [F(7, 8), F(171, 256), F(4113, 8192), F(98739, 262144), F(2369817, 8388608)]
+    gs0 = F(1, 2)
+    for n, p in enumerate(tail):
+        base = F(3, 4) ** n * gs0
+        assert base * 2 <= p <= base * F(16, 6)
+
+
+@pytest.mark.parametrize("n, d, start", [(4, 3, (2, 1, 1)), (5, 3, (1, 1, 3)), (3, 4, (1, 1, 1, 0))])
+def test_tail_bounds_multitype(n, d, start):
+    ev = evolve(Instance(target=uniform(d), samples=n, lam=F(0)), start, 20)
+    gs0 = 1 - sum(F(c, n) ** 2 for c in start)
+    for m, absorbed in enumerate(ev.absorbed_by):
+        base = (1 - F(1, n)) ** m * gs0
+        assert base * F(d, d - 1) <= 1 - absorbed <= base * F(n * n, 2 * (n - 1))
+
+
+def test_heterozygosity_decay_row18():
+    # §4.3 / row 18: E GS(mu_n) = (1 - 1/N)^n GS(mu_0) at lam = 0 (Wright 1931)
+    inst = Instance(target=uniform(2), samples=4, lam=F(0))
+    ev = evolve(inst, (2, 2), 5)
+    laws = ev.solution.state_laws
+    for n, dist in enumerate(ev.laws):
+        gs = sum(p * (1 - sum(v * v for v in mu)) for p, mu in zip(dist, laws))
+        assert gs == F(3, 4) ** n * F(1, 2)
+    assert sum(p * (1 - sum(v * v for v in mu)) for p, mu in zip(ev.laws[3], laws)) == F(27, 128)
+
+
+def test_suresh_rows_21_22():
+    # P(alive at k) = P(K_k != 0) from count c, N = 10, lam = 0
+    inst = Instance(target=uniform(2), samples=10, lam=F(0))
+    for c, (one, two) in {1: (F(6513215599, 10**10), F(7714791798238783, 15625000000000000)),
+                          2: (F(8717049, 9765625), F(371267720313331, 488281250000000))}.items():
+        ev = evolve(inst, (c, 10 - c), 2)
+        dead = ev.solution.states.index((0, 10))
+        assert [1 - law[dead] for law in ev.laws[1:]] == [one, two]
+
+
+def test_lemma_iii1_barycenter_recursion_in_evolve():
+    # E[mu_n | mu_0] = (1-lam)^n mu_0 + (1 - (1-lam)^n) mu*  (Lemma III.1, exact for every n)
+    target, lam = law("1/2", "1/3", "1/6"), F(2, 5)
+    ev = evolve(Instance(target=target, samples=3, lam=lam), (0, 1, 2), 4)
+    mu0 = (F(0), F(1, 3), F(2, 3))
+    for n, bary in enumerate(ev.barycenters):
+        r = (1 - lam) ** n
+        assert bary == tuple(r * a + (1 - r) * t for a, t in zip(mu0, target))
+
+
+def test_evolve_laws_are_distributions():
+    ev = evolve(Instance(target=law("1/5", "4/5"), samples=5, lam=F(1, 3)), (5, 0), 6)
+    assert all(sum(dist) == 1 and min(dist) >= 0 for dist in ev.laws)
+    assert ev.laws[0][0] == 1
