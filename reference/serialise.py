@@ -69,8 +69,26 @@ def evolution_to_json(evolution: Evolution) -> dict[str, Any]:
     }
 
 
-def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=1)
+def dumps(data: Any, indent: int = 0) -> str:
+    """JSON text with objects and lists of lists indented, and flat lists on one line.
+
+    >>> print(dumps({"states": [[1, 0], [0, 1]], "lam": "1/3"}))
+    {
+     "states": [
+      [1, 0],
+      [0, 1]
+     ],
+     "lam": "1/3"
+    }
+    """
+    pad, inner = " " * indent, " " * (indent + 1)
+    if isinstance(data, dict) and data:
+        items = [f"{inner}{json.dumps(k)}: {dumps(v, indent + 1).lstrip()}" for k, v in data.items()]
+        return pad + "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(data, list) and any(isinstance(v, (list, dict)) for v in data):
+        items = [dumps(v, indent + 1) for v in data]
+        return pad + "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return pad + json.dumps(data, separators=(", ", ": "))
 
 
 def load_schema(name: str) -> dict[str, Any]:

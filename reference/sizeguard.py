@@ -7,7 +7,7 @@ The estimate is instant (no state is enumerated) and calibrated on this project'
 * bits of a kernel entry ``b ≈ N log2(D_q)``, ``D_q`` a common denominator of every
   sampling law ``q(k) = lam mu* + (1-lam) k/N`` (each entry is an integer over ``D_q^N``);
 * memory ``≈ n^2 (120 + b/4)`` bytes (a Python ``Fraction`` per entry, plus FLINT's copy);
-* time ``≈ n^2 (5e-6 + 2e-8 b)`` s to build the kernel plus ``4e-10 n^3 max(b, 64)`` s
+* time ``≈ n^2 (5e-6 + 2e-8 b)`` s to build the kernel plus ``7e-10 n^3 max(b, 64)`` s
   for the dense exact solves.
 
 An instance over the limits raises :class:`SizeError` naming the estimate and the
@@ -49,7 +49,7 @@ def estimate_chain(states: int, entry_bits: int, generations: int = 0) -> Estima
     """Cost of analysing (and evolving ``generations`` steps) a dense exact chain."""
     n = states
     b = max(entry_bits, 64)
-    seconds = n * n * (5e-6 + 2e-8 * b) + 4e-10 * n**3 * b + generations * n * n * 2e-8 * b
+    seconds = n * n * (5e-6 + 2e-8 * b) + 7e-10 * n**3 * b + generations * n * n * 2e-8 * b
     memory = n * n * (120 + b / 4) + 50e6
     return Estimate(states=n, entry_bits=entry_bits, seconds=seconds, bytes=memory)
 
