@@ -18,8 +18,8 @@ from .errors import CheckFailed, InputError, SizeError
 from .linalg import BACKENDS
 from .model import Instance
 from .rationals import parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability
-from .report import chain_report, evolution_report, solution_report
-from .serialise import chain_to_json, dumps, evolution_to_json, solution_to_json
+from .report import chain_report, evolution_report, laws_report, solution_report
+from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
 from .solution import evolve, solve
 
@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help='JSON: {"matrix": [["1/2","1/2"],["0","1"]], "states": [...]} or a bare list of rows')
     _common_options(p)
     p.add_argument("--kernel", action="store_true", help="also print the matrix")
+    p.add_argument("--start", help="with --generations: the start state's index (0-based)")
+    p.add_argument("--generations", help="also give the exact law after n = 0..G steps from --start, and P(T <= n)")
 
     p = sub.add_parser("demo", help=f"solve the built-in instance (target {DEMO['target']}, N = {DEMO['samples']}) at lam = {DEMO['lam']} and at lam = 0")
     p.add_argument("--json", action="store_true", help="print a JSON object with both solutions")
@@ -109,14 +111,29 @@ def _cmd_evolve(args: argparse.Namespace) -> str:
 
 def _cmd_analyse(args: argparse.Namespace) -> str:
     digits = _digits(args)
+    if (args.start is None) != (args.generations is None):
+        raise InputError("--start and --generations go together; give both or neither")
     rows, labels = read_chain_file(args.file)
+    generations = 0 if args.generations is None else parse_nonnegative_int(args.generations, what="--generations")
     bits = max(p.numerator.bit_length() + p.denominator.bit_length() for row in rows for p in row)
-    check_size(estimate_chain(len(rows), bits), args.allow_large)
+    check_size(estimate_chain(len(rows), bits, generations), args.allow_large)
     chain = FiniteChain(rows, labels=labels, backend=args.backend)
+    laws = None
+    if args.start is not None:
+        start = parse_nonnegative_int(args.start, what="--start")
+        if start >= chain.n_states:
+            raise InputError(f"--start {start} is not a state index; allowed: 0..{chain.n_states - 1}")
+        laws = chain.evolve([Fraction(int(i == start)) for i in range(chain.n_states)], generations)
     chain.require_certified()
     if args.json:
-        return dumps(chain_to_json(chain, kernel=args.kernel))
-    return chain_report(chain, digits=digits, kernel=args.kernel)
+        out = chain_to_json(chain, kernel=args.kernel)
+        if laws is not None:
+            out.update(start=start, generations=generations, laws=matrix(laws), absorbed_by=rationals(chain.absorbed_by(laws)))
+        return dumps(out)
+    text = chain_report(chain, digits=digits, kernel=args.kernel)
+    if laws is not None:
+        text += "\n\n" + laws_report(chain, start, laws, digits=digits)
+    return text
 
 
 def _cmd_demo(args: argparse.Namespace) -> str:

@@ -102,13 +102,24 @@ def solution_report(solution: Solution, digits: int = 6, kernel: bool = False) -
     return "\n".join(out)
 
 
+def _laws_rows(chain: FiniteChain, laws: Sequence[Sequence[Fraction]], digits: int) -> list[list[str]]:
+    rows = [[_label(s)] + [cell(law[i], digits) for law in laws] for i, s in enumerate(chain.labels)]
+    rows.append(["P(T<=n)"] + [cell(p, digits) for p in chain.absorbed_by(laws)])
+    return rows
+
+
+def laws_report(chain: FiniteChain, start: int, laws: Sequence[Sequence[Fraction]], digits: int = 6) -> str:
+    """The law after n = 0..G steps from ``start`` as a table, one column per n."""
+    headers = ["state"] + [f"n={n}" for n in range(len(laws))]
+    return f"law after n steps from state {start} ({_label(chain.labels[start])}):\n" + table(headers, _laws_rows(chain, laws, digits))
+
+
 def evolution_report(evolution: Evolution, digits: int = 6) -> str:
     sol = evolution.solution
     out = ["Instance: " + describe_instance(sol)]
     out.append(f"start: {_label(sol.states[evolution.start])}; generations 0..{len(evolution.laws) - 1}")
     headers = ["state"] + [f"n={n}" for n in range(len(evolution.laws))]
-    rows = [[_label(s)] + [cell(law[i], digits) for law in evolution.laws] for i, s in enumerate(sol.states)]
-    rows.append(["P(T<=n)"] + [cell(p, digits) for p in evolution.absorbed_by])
+    rows = _laws_rows(sol.chain, evolution.laws, digits)
     for x in range(sol.instance.size):
         rows.append([f"E mu_n({x})"] + [cell(b[x], digits) for b in evolution.barycenters])
     out.append(table(headers, rows))

@@ -160,3 +160,23 @@ def test_console_entry_points_no_traceback():
         assert ok.returncode == 0 and json.loads(ok.stdout)["stationary"] == [["2/7", "3/7", "2/7"]]  # row 11
         bad = subprocess.run(cmd + ["solve", "--target", "1/2,1/3", "--samples", "2", "--lam", "1/2"], capture_output=True, text=True)
         assert bad.returncode == 2 and "Traceback" not in bad.stderr and bad.stderr.count("\n") == 1
+
+
+def test_analyse_evolution_of_gamblers_ruin(tmp_path, capsys):
+    # fair walk on {0..3} absorbed at 0 and 3, from 1: absorbed at step 1 w.p. 1/2 (at 0), at 2 w.p. 1/4 (1->2->3),
+    # at 3 w.p. 1/8 (1->2->1->0): P(T <= n) = 0, 1/2, 3/4, 7/8
+    path = tmp_path / "ruin.json"
+    path.write_text('[["1","0","0","0"],["1/2","0","1/2","0"],["0","1/2","0","1/2"],["0","0","0","1"]]')
+    code, out, _ = run(capsys, "analyse", str(path), "--start", "1", "--generations", "3", "--json")
+    assert code == 0
+    data = json.loads(out)
+    jsonschema.validate(data, load_schema("analyse"))
+    assert data["absorbed_by"] == ["0", "1/2", "3/4", "7/8"]
+    assert data["absorption_probabilities"][1] == ["2/3", "1/3"]  # gambler's ruin: (3-1)/3
+    assert data["expected_absorption_time"][1] == "2"             # k(3-k) = 2
+    code, out, err = run(capsys, "analyse", str(path), "--start", "7", "--generations", "1")
+    assert code == 2 and "--start 7 is not a state index; allowed: 0..3" in err
+    code, out, err = run(capsys, "analyse", str(path), "--start", "1")
+    assert code == 2 and "go together" in err
+    code, out, _ = run(capsys, "analyse", str(path), "--start", "1", "--generations", "2")
+    assert code == 0 and "law after n steps from state 1" in out
