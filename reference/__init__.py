@@ -13,7 +13,7 @@ Public API (all numbers are :class:`fractions.Fraction`):
 from .chain import FiniteChain
 from .errors import CheckFailed, CollapseRefError, InputError, SizeError
 from .kernel import build_chain, kernel_rows, kernel_states
-from .model import EmpiricalLaw, IIDMixing, Instance, multinomial_law, sampling_law
+from .model import AdditiveSmoothing, EmpiricalLaw, IIDMixing, Instance, multinomial_law, sampling_law
 from .rationals import format_rational, parse_counts, parse_law, parse_probability, parse_rational
 from .solution import Evolution, Solution, barycenter, evolve, solve
 from .typespace import TypeSpace, iter_types, number_of_types, rank_type, unrank_type
@@ -21,6 +21,7 @@ from .typespace import TypeSpace, iter_types, number_of_types, rank_type, unrank
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdditiveSmoothing",
     "CheckFailed",
     "CollapseRefError",
     "EmpiricalLaw",

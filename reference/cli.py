@@ -14,10 +14,10 @@ from fractions import Fraction
 
 from .chain import FiniteChain
 from .chainfile import read_chain_file
-from .errors import CheckFailed, InputError, SizeError
+from .errors import CheckFailed, InputError, SizeError, StatementRefuted
 from .linalg import BACKENDS
-from .model import Instance
-from .rationals import parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability
+from .model import AdditiveSmoothing, EmpiricalLaw, Estimator, Instance
+from .rationals import parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational
 from .report import chain_report, evolution_report, laws_report, solution_report
 from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
@@ -32,54 +32,78 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (see '{self.prog} --help')")
 
 
-def _instance_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--target", required=True, help="the target law mu* on S = {0..d-1}, e.g. 1/2,1/3,1/6 (exact: 1/3, 0.25, 2)")
-    p.add_argument("--samples", required=True, help="N >= 1, samples per generation")
-    p.add_argument("--lam", required=True, help="the fresh fraction lam in [0, 1], e.g. 1/3")
-    _common_options(p)
+def instance_options(p: argparse.ArgumentParser, required: bool = True) -> None:
+    """The options that describe an instance (shared by every command that takes one)."""
+    p.add_argument("--target", required=required, help="the target law mu* on S = {0..d-1}, e.g. 1/2,1/3,1/6 (exact: 1/3, 0.25, 2)")
+    p.add_argument("--samples", required=required, help="N >= 1, samples per generation")
+    p.add_argument("--lam", required=required, help="the fresh fraction lam in [0, 1], e.g. 1/3")
+    p.add_argument("--estimator", default="empirical",
+                   help="how the next model is fitted: 'empirical' (the paper's, default) or 'additive:ALPHA' "
+                        "(additive smoothing (k + ALPHA)/(N + d ALPHA), which breaks the paper's hypothesis)")
+    common_options(p)
 
 
-def _common_options(p: argparse.ArgumentParser) -> None:
+def common_options(p: argparse.ArgumentParser) -> None:
+    """--json, --backend, --digits, --allow-large."""
     p.add_argument("--json", action="store_true", help="print one JSON object (rationals as \"p/q\" strings)")
     p.add_argument("--backend", default="flint", choices=BACKENDS, help="exact linear-algebra backend (default flint)")
     p.add_argument("--digits", default="6", help="decimal places shown beside each exact value (default 6)")
     p.add_argument(OVERRIDE_FLAG, dest="allow_large", action="store_true", help="run even if the size guard estimates it too large")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extensions: Sequence[object] = ()) -> tuple[argparse.ArgumentParser, dict]:
+    """The parser and the command table; each extension module adds commands via ``add_commands(sub)``."""
     parser = _Parser(prog=PROG, description="Exact finite-state reference for Borkar's recursive-training (model collapse) chain.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = dict(COMMANDS)
 
     p = sub.add_parser("solve", help="classes, stationary laws, barycenters, absorption of one instance")
-    _instance_options(p)
+    instance_options(p)
     p.add_argument("--kernel", action="store_true", help="also print the transition kernel")
 
     p = sub.add_parser("evolve", help="the exact law of the state after n = 0..G generations from a start type")
-    _instance_options(p)
+    instance_options(p)
     p.add_argument("--start", required=True, help="start type: counts summing to N, e.g. 6,2")
     p.add_argument("--generations", required=True, help="G >= 0")
 
     p = sub.add_parser("analyse", aliases=["analyze"], help="analyse any exact row-stochastic matrix from a JSON file")
     p.add_argument("file", help='JSON: {"matrix": [["1/2","1/2"],["0","1"]], "states": [...]} or a bare list of rows')
-    _common_options(p)
+    common_options(p)
     p.add_argument("--kernel", action="store_true", help="also print the matrix")
     p.add_argument("--start", help="with --generations: the start state's index (0-based)")
     p.add_argument("--generations", help="also give the exact law after n = 0..G steps from --start, and P(T <= n)")
 
     p = sub.add_parser("demo", help=f"solve the built-in instance (target {DEMO['target']}, N = {DEMO['samples']}) at lam = {DEMO['lam']} and at lam = 0")
     p.add_argument("--json", action="store_true", help="print a JSON object with both solutions")
-    return parser
+    for ext in extensions:
+        commands.update(ext.add_commands(sub))  # type: ignore[attr-defined]
+    return parser, commands
 
 
-def _instance(args: argparse.Namespace) -> Instance:
+def parse_estimator(text: str) -> Estimator:
+    """``empirical`` or ``additive:ALPHA`` (ALPHA an exact rational >= 0)."""
+    t = text.strip()
+    if t == "empirical":
+        return EmpiricalLaw()
+    if t.startswith("additive:"):
+        alpha = parse_rational(t.split(":", 1)[1], what="--estimator additive ALPHA")
+        if alpha < 0:
+            raise InputError(f"--estimator {t!r}: ALPHA must be >= 0")
+        return AdditiveSmoothing(alpha)
+    raise InputError(f"--estimator {t!r} is unknown; allowed: empirical, additive:ALPHA (e.g. additive:1/2)")
+
+
+def instance_from(args: argparse.Namespace) -> Instance:
+    """The instance the options describe (every value parsed exactly)."""
     return Instance(
         target=parse_law(args.target, what="--target"),
         samples=parse_positive_int(args.samples, what="--samples"),
         lam=parse_probability(args.lam, what="--lam"),
+        estimator=parse_estimator(args.estimator),
     )
 
 
-def _digits(args: argparse.Namespace) -> int:
+def digits_from(args: argparse.Namespace) -> int:
     digits = parse_nonnegative_int(args.digits, what="--digits")
     if digits > 100:
         raise InputError(f"--digits {digits} is too many; allowed: 0..100")
@@ -87,8 +111,8 @@ def _digits(args: argparse.Namespace) -> int:
 
 
 def _cmd_solve(args: argparse.Namespace) -> str:
-    inst = _instance(args)
-    digits = _digits(args)
+    inst = instance_from(args)
+    digits = digits_from(args)
     check_size(estimate_instance(inst), args.allow_large)
     sol = solve(inst, backend=args.backend)
     if args.json:
@@ -97,8 +121,8 @@ def _cmd_solve(args: argparse.Namespace) -> str:
 
 
 def _cmd_evolve(args: argparse.Namespace) -> str:
-    inst = _instance(args)
-    digits = _digits(args)
+    inst = instance_from(args)
+    digits = digits_from(args)
     start = parse_counts(args.start, what="--start")
     inst.space.rank(start)  # validates: a type of size N on d points
     generations = parse_nonnegative_int(args.generations, what="--generations")
@@ -110,7 +134,7 @@ def _cmd_evolve(args: argparse.Namespace) -> str:
 
 
 def _cmd_analyse(args: argparse.Namespace) -> str:
-    digits = _digits(args)
+    digits = digits_from(args)
     if (args.start is None) != (args.generations is None):
         raise InputError("--start and --generations go together; give both or neither")
     rows, labels = read_chain_file(args.file)
@@ -158,25 +182,42 @@ def _cmd_demo(args: argparse.Namespace) -> str:
 COMMANDS = {"solve": _cmd_solve, "evolve": _cmd_evolve, "analyse": _cmd_analyse, "analyze": _cmd_analyse, "demo": _cmd_demo}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+def main(argv: Sequence[str] | None = None, extensions: Sequence[object] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    ``extensions`` are modules adding commands (default: the statement checks of
+    :mod:`proofs_checks.cli`, the interface layer above both packages).
+    """
+    if extensions is None:
+        from proofs_checks import cli as checks_cli
+
+        extensions = (checks_cli,)
     try:
-        args = build_parser().parse_args(argv)
-        output = COMMANDS[args.command](args)
+        parser, commands = build_parser(extensions)
+        args = parser.parse_args(argv)
+        output = commands[args.command](args)
     except (InputError, SizeError) as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
     except CheckFailed as exc:
         print(f"{PROG}: check failed: {exc}", file=sys.stderr)
         return 1
+    except StatementRefuted as exc:
+        _print(exc.output)
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    _print(output)
+    return 0
+
+
+def _print(text: str) -> None:
     try:
-        print(output)
+        print(text)
     except BrokenPipeError:
         pass
-    return 0
 
 
 def run() -> None:

@@ -28,3 +28,11 @@ class SizeError(CollapseRefError):
 
 class CheckFailed(CollapseRefError):
     """An exact identity that must hold did not (a bug, reported loudly)."""
+
+
+class StatementRefuted(CollapseRefError):
+    """A statement check returned ``refuted``: its output is still printed, then exit 1."""
+
+    def __init__(self, message: str, output: str) -> None:
+        super().__init__(message)
+        self.output = output

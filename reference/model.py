@@ -70,6 +70,34 @@ class EmpiricalLaw:
 
 
 @dataclass(frozen=True)
+class AdditiveSmoothing:
+    """Additive (Laplace/Lidstone) smoothing: the next model is ``(k' + alpha) / (N + d alpha)``.
+
+    A common fix against zero probabilities; it *breaks* the paper's conditional-barycenter
+    hypothesis (the fitted law is not the empirical law), which the statement checks
+    detect.  States are still labelled by the sample type.
+
+    >>> AdditiveSmoothing(Fraction(1)).law_of((2, 0), 2)
+    (Fraction(3, 4), Fraction(1, 4))
+    """
+
+    alpha: Fraction
+    name: str = "additive"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.alpha, Fraction) or self.alpha < 0:
+            raise InputError(f"smoothing alpha = {self.alpha!r} must be a non-negative exact rational")
+        object.__setattr__(self, "name", f"additive:{format_rational(self.alpha)}")
+
+    def state_of(self, sample_type: Type, samples: int) -> Type:
+        return sample_type
+
+    def law_of(self, state: Type, samples: int) -> Law:
+        total = samples + len(state) * self.alpha
+        return tuple((c + self.alpha) / total for c in state)
+
+
+@dataclass(frozen=True)
 class IIDMixing:
     """The paper's mixing: each of the N samples is i.i.d. from ``lam mu* + (1-lam) mu_n``.
 

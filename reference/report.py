@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from .chain import FiniteChain
+from .model import Instance
 from .rationals import format_decimal, format_rational
 from .solution import Evolution, Solution
 
@@ -45,8 +46,8 @@ def _label(s: object) -> str:
     return str(s)
 
 
-def describe_instance(solution: Solution) -> str:
-    inst = solution.instance
+def describe_instance(inst: Instance) -> str:
+    """One line: target, samples, fresh fraction, estimator and mixing."""
     target = ", ".join(format_rational(t) for t in inst.target)
     return (
         f"target mu* = ({target}) on S = {{0..{inst.size - 1}}}, samples N = {inst.samples}, "
@@ -92,7 +93,7 @@ def chain_report(chain: FiniteChain, digits: int = 6, kernel: bool = False) -> s
 
 
 def solution_report(solution: Solution, digits: int = 6, kernel: bool = False) -> str:
-    out = ["Instance: " + describe_instance(solution)]
+    out = ["Instance: " + describe_instance(solution.instance)]
     out.append(chain_report(solution.chain, digits=digits, kernel=kernel))
     out.append("")
     out.append("barycenter of each stationary law (Theorem III.3: equals mu* when lam > 0):")
@@ -116,7 +117,7 @@ def laws_report(chain: FiniteChain, start: int, laws: Sequence[Sequence[Fraction
 
 def evolution_report(evolution: Evolution, digits: int = 6) -> str:
     sol = evolution.solution
-    out = ["Instance: " + describe_instance(sol)]
+    out = ["Instance: " + describe_instance(sol.instance)]
     out.append(f"start: {_label(sol.states[evolution.start])}; generations 0..{len(evolution.laws) - 1}")
     headers = ["state"] + [f"n={n}" for n in range(len(evolution.laws))]
     rows = _laws_rows(sol.chain, evolution.laws, digits)
