@@ -20,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
-from math import factorial, lcm
+from math import lcm
 from typing import Protocol
 
 from .errors import InputError
+from .integer_core import scaled_row
 from .rationals import Law, format_rational, validate_law
 from .typespace import Type, TypeSpace
 
@@ -124,7 +125,7 @@ def sampling_law(target: Law, lam: Fraction, model: Law) -> Law:
 def multinomial_law(space: TypeSpace, q: Law) -> Iterator[tuple[Type, Fraction]]:
     """Yield ``(k, Multinomial(N, q)(k))`` for every type ``k`` of positive probability.
 
-    Computed on integers: with ``q_x = a_x / D`` (common denominator ``D``),
+    Computed on integers (:func:`reference.integer_core.scaled_row`): with ``q_x = a_x / D``,
     ``Mult(N, q)(k) = N!/prod k_x! * prod a_x^{k_x} / D^N``, one exact division per entry.
 
     >>> dict(multinomial_law(TypeSpace(2, 2), (Fraction(1, 2), Fraction(1, 2))))
@@ -132,22 +133,11 @@ def multinomial_law(space: TypeSpace, q: Law) -> Iterator[tuple[Type, Fraction]]
     """
     n = space.samples
     common = lcm(*(p.denominator for p in q))
-    numerators = [p.numerator * (common // p.denominator) for p in q]
-    powers = [[a**j for j in range(n + 1)] for a in numerators]
-    factorials = [factorial(j) for j in range(n + 1)]
+    numerators = tuple(p.numerator * (common // p.denominator) for p in q)
     scale = common**n
-    n_fact = factorials[n]
-    support = [x for x, a in enumerate(numerators) if a != 0]
-    for k in space.types:
-        if any(c and numerators[x] == 0 for x, c in enumerate(k)):
-            continue
-        coefficient = n_fact
-        weight = 1
-        for x in support:
-            c = k[x]
-            coefficient //= factorials[c]
-            weight *= powers[x][c]
-        yield k, Fraction(coefficient * weight, scale)
+    for k, weight in zip(space.types, scaled_row(numerators, n), strict=True):
+        if weight:
+            yield k, Fraction(weight, scale)
 
 
 @dataclass(frozen=True)
