@@ -1,4 +1,4 @@
-"""CrossHair proves the integer core's PEP 316 contracts over every small input it explores.
+"""CrossHair checks the integer core's PEP 316 contracts over every small input it explores.
 
 The contracts in ``reference/integer_core.py`` (multinomial coefficients, the multinomial
 theorem and first-moment identity of integer kernel rows, type ranking round trips, the
