@@ -119,7 +119,7 @@ def cmd_blueprint(args: argparse.Namespace) -> str:
     try:
         text = path.read_text()
     except OSError as exc:
-        raise InputError(f"THEORY.md {str(path)!r} is unreadable: {exc.strerror or exc}") from None
+        raise InputError(f"THEORY.md {str(path)!r} is unreadable: {exc.strerror or exc}; pass --theory PATH") from None
     problems = blueprint_module.lint(text)
     target = parse_law(DEMO["target"])
     n = int(DEMO["samples"])

@@ -96,7 +96,7 @@ def instances(draw, max_d=4, max_n=5):
     d = draw(st.integers(1, max_d))
     weights = draw(st.lists(st.integers(0, 4), min_size=d, max_size=d).filter(lambda w: sum(w) > 0))
     target = tuple(F(w, sum(weights)) for w in weights)
-    n = draw(st.integers(1, max_n if d < 4 else 3))
+    n = draw(st.integers(1, max_n if d < 4 else min(max_n, 4)))
     lam = draw(st.one_of(st.just(F(0)), st.just(F(1)), small_fraction))
     return Instance(target=target, samples=n, lam=lam)
 

@@ -214,7 +214,49 @@ def test_blueprint_lint_clean_and_detects_problems():
     assert any("names check" in p for p in lint(text.replace("`proofs_checks.martingale`", "`proofs_checks.other`")))
 
 
-@given(instances(max_d=3, max_n=4))
+@given(instances(max_d=4, max_n=6))
 def test_every_statement_as_expected_on_random_instances(inst):
     for e in REGISTRY:
         assert e.check(Analysis(inst)).verdict == expected_verdict(e.label, inst), e.statement
+
+
+class _Unnormalised:
+    """A broken estimator whose fitted 'law' k/(N+1) does not sum to 1."""
+
+    name = "broken"
+
+    def state_of(self, sample_type, samples):
+        return sample_type
+
+    def law_of(self, state, samples):
+        return tuple(F(c, samples + 1) for c in state)
+
+
+def _scenario(name):
+    three = Instance(target=law("1/2", "1/3", "1/6"), samples=3, lam=F(1, 5))
+    two0 = Instance(target=law("1/2", "1/2"), samples=3, lam=F(0))
+    if name == "smoothed":
+        return Analysis(Instance(target=law("1/5", "4/5"), samples=4, lam=F(1, 3), estimator=AdditiveSmoothing(F(1))))
+    if name == "corrupt":
+        return Analysis(three, kernel=corrupted(three, 4, 0, 9, F(1, 1000)))
+    if name == "corrupt0":
+        return Analysis(two0, kernel=corrupted(two0, 1, 0, 3, F(1, 100)))
+    if name == "cycle0":
+        rows = [list(r) for r in kernel_rows(two0)]
+        rows[0], rows[3] = [F(0), F(0), F(0), F(1)], [F(1), F(0), F(0), F(0)]
+        return Analysis(two0, kernel=tuple(tuple(r) for r in rows))
+    if name == "broken-estimator":
+        inst = Instance(target=law("1/2", "1/2"), samples=2, lam=F(1, 2), estimator=_Unnormalised())
+        return Analysis(inst, kernel=kernel_rows(Instance(target=law("1/2", "1/2"), samples=2, lam=F(1, 2))))
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("statement, scenario", [
+    ("Lemma III.1", "smoothed"), ("Lemma III.2", "corrupt"), ("Theorem III.3", "smoothed"),
+    ("Degeneration (Section III)", "corrupt"), ("Lemma IV.1", "corrupt0"), ("Corollary IV.2", "cycle0"),
+    ("Theorem IV.3", "corrupt0"), ("Theorem VI.1", "broken-estimator")])
+def test_every_check_can_fail(statement, scenario):
+    cert = BY_ID[statement].check(_scenario(scenario))
+    assert not cert.conclusion.holds, f"{statement} cannot fail on {scenario}"
+    assert cert.verdict in ("refuted", "not-applicable")
+    assert cert.conclusion.detail  # the evidence names the failure
