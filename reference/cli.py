@@ -191,7 +191,9 @@ def main(argv: Sequence[str] | None = None, extensions: Sequence[object] | None 
     if extensions is None:
         from proofs_checks import cli as checks_cli
 
-        extensions = (checks_cli,)
+        from . import cli_tools
+
+        extensions = (checks_cli, cli_tools)
     try:
         parser, commands = build_parser(extensions)
         args = parser.parse_args(argv)

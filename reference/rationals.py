@@ -166,6 +166,29 @@ def format_decimal(x: Fraction | int, digits: int = 6) -> str:
     return f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"
 
 
+def format_scientific(x: Fraction | int, digits: int = 3) -> str:
+    """``x`` in scientific notation with ``digits`` decimals, rounded exactly (no float).
+
+    >>> format_scientific(Fraction(1, 3)), format_scientific(Fraction(-12345)), format_scientific(Fraction(0))
+    ('3.333e-01', '-1.234e+04', '0')
+    """
+    x = Fraction(x)
+    if x == 0:
+        return "0"
+    sign = "-" if x < 0 else ""
+    a = abs(x)
+    e = len(str(a.numerator)) - len(str(a.denominator))
+    if a < Fraction(10) ** e:
+        e -= 1
+    mantissa = round(a / Fraction(10) ** e * 10**digits)
+    if mantissa >= 10 ** (digits + 1):
+        mantissa //= 10
+        e += 1
+    whole, frac = divmod(mantissa, 10**digits)
+    body = f"{whole}.{frac:0{digits}d}" if digits else f"{whole}"
+    return f"{sign}{body}e{'+' if e >= 0 else '-'}{abs(e):02d}"
+
+
 def _split(text: str | Sequence[str], what: str) -> list[str]:
     if isinstance(text, str):
         parts = [p for p in text.split(",")]
