@@ -155,6 +155,18 @@ class FiniteChain:
             out.append(tuple(law))
         return tuple(out)
 
+    def provide_stationary(self, laws: Sequence[Sequence[Fraction]]) -> None:
+        """Supply the stationary laws computed by a fast path (one per recurrent class, same order).
+
+        The values are stored in place of the dense solve; :meth:`certify` re-checks them
+        against the kernel exactly (``pi P = pi``, ``sum pi = 1``, support), so a wrong fast
+        path cannot pass silently.
+        """
+        laws = tuple(tuple(law) for law in laws)
+        if len(laws) != len(self.recurrent_classes) or any(len(law) != self.n_states for law in laws):
+            raise CheckFailed(f"fast path gave {len(laws)} stationary laws for {len(self.recurrent_classes)} recurrent classes")
+        self.__dict__["stationary_distributions"] = laws
+
     # ------------------------------------------------------------------ absorption
     @cached_property
     def _absorption(self) -> tuple[tuple[Row, ...], Row]:

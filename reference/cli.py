@@ -21,7 +21,7 @@ from .rationals import parse_counts, parse_law, parse_nonnegative_int, parse_pos
 from .report import chain_report, evolution_report, laws_report, solution_report
 from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
-from .solution import evolve, solve
+from .solution import METHODS, evolve, solve
 
 PROG = "collapse-ref"
 DEMO = {"target": "1/2,1/3,1/6", "samples": "4", "lam": "1/3"}
@@ -60,6 +60,8 @@ def build_parser(extensions: Sequence[object] = ()) -> tuple[argparse.ArgumentPa
     p = sub.add_parser("solve", help="classes, stationary laws, barycenters, absorption of one instance")
     instance_options(p)
     p.add_argument("--kernel", action="store_true", help="also print the transition kernel")
+    p.add_argument("--method", default="auto", choices=METHODS,
+                   help="stationary law: dense linear solve, the factorial-moment recursion (lam > 0), or auto (default)")
 
     p = sub.add_parser("evolve", help="the exact law of the state after n = 0..G generations from a start type")
     instance_options(p)
@@ -114,7 +116,7 @@ def _cmd_solve(args: argparse.Namespace) -> str:
     inst = instance_from(args)
     digits = digits_from(args)
     check_size(estimate_instance(inst), args.allow_large)
-    sol = solve(inst, backend=args.backend)
+    sol = solve(inst, backend=args.backend, method=args.method)
     if args.json:
         return dumps(solution_to_json(sol, kernel=args.kernel))
     return solution_report(sol, digits=digits, kernel=args.kernel)

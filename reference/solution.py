@@ -17,7 +17,9 @@ from functools import cached_property
 
 from .chain import FiniteChain
 from .kernel import build_chain
-from .model import Instance
+from .errors import InputError
+from .model import EmpiricalLaw, IIDMixing, Instance
+from .moments import exact_stationary_law
 from .rationals import Law
 from .typespace import Type
 
@@ -86,15 +88,33 @@ class Solution:
         return self.chain.expected_absorption_times
 
 
-def solve(instance: Instance, backend: str = "flint", certify: bool = True) -> Solution:
+METHODS = ("auto", "dense", "moments")
+
+
+def moments_apply(instance: Instance) -> bool:
+    """Whether the factorial-moment fast path applies: the paper's estimator and mixing, lam > 0."""
+    return isinstance(instance.estimator, EmpiricalLaw) and isinstance(instance.mixing, IIDMixing) and instance.lam > 0
+
+
+def solve(instance: Instance, backend: str = "flint", certify: bool = True, method: str = "auto") -> Solution:
     """Build the chain of ``instance`` and analyse it exactly.
 
-    With ``certify`` (the default) every answer is re-checked by
-    :meth:`FiniteChain.certify` and a :class:`~reference.errors.CheckFailed` is raised
-    if any identity fails.
+    ``method`` chooses how the stationary law is computed: ``dense`` solves
+    ``pi (P - I) = 0`` per recurrent class with the linear-algebra backend (the readable
+    reference path); ``moments`` uses the triangular factorial-moment recursion of
+    :mod:`reference.moments` (the paper's chain with ``lam > 0`` only); ``auto`` takes
+    ``moments`` where it applies.  With ``certify`` (the default) every answer — whichever
+    path produced it — is re-checked by :meth:`FiniteChain.certify` against the kernel,
+    and a :class:`~reference.errors.CheckFailed` is raised if any identity fails.
     """
+    if method not in METHODS:
+        raise InputError(f"method {method!r} is unknown; allowed: {', '.join(METHODS)}")
+    if method == "moments" and not moments_apply(instance):
+        raise InputError("--method moments needs the paper's estimator and mixing and lam > 0; use dense or auto")
     chain = build_chain(instance, backend=backend)
     sol = Solution(instance=instance, chain=chain)
+    if method != "dense" and moments_apply(instance):
+        chain.provide_stationary([exact_stationary_law(list(instance.target), instance.samples, instance.lam)])
     if certify:
         chain.require_certified()
     return sol

@@ -81,7 +81,7 @@ def test_certify_detects_a_wrong_stationary_law_and_wrong_times():
                                             ((F(1, 4), F(3, 4)), 6, F(2, 3)), ((F(1, 3), z, F(2, 3)), 4, F(1, 2))])
 def test_backends_agree_exactly(target, n, lam):
     inst = Instance(target=target, samples=n, lam=lam)
-    a, b = solve(inst, backend="flint"), solve(inst, backend="sympy")
+    a, b = solve(inst, backend="flint", method="dense"), solve(inst, backend="sympy", method="dense")
     assert a.stationary == b.stationary
     assert a.absorption_probabilities == b.absorption_probabilities
     assert a.expected_absorption_time == b.expected_absorption_time
@@ -99,6 +99,13 @@ def instances(draw, max_d=4, max_n=5):
     n = draw(st.integers(1, max_n if d < 4 else min(max_n, 4)))
     lam = draw(st.one_of(st.just(F(0)), st.just(F(1)), small_fraction))
     return Instance(target=target, samples=n, lam=lam)
+
+
+@given(instances(max_n=6))
+def test_moment_path_equals_dense_solve(inst):
+    if inst.lam == 0:
+        return
+    assert solve(inst, method="moments").stationary == solve(inst, method="dense").stationary
 
 
 @given(instances())

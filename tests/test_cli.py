@@ -180,3 +180,13 @@ def test_analyse_evolution_of_gamblers_ruin(tmp_path, capsys):
     assert code == 2 and "go together" in err
     code, out, _ = run(capsys, "analyse", str(path), "--start", "1", "--generations", "2")
     assert code == 0 and "law after n steps from state 1" in out
+
+
+def test_method_flag(capsys):
+    outs = []
+    for method in ["dense", "moments", "auto"]:
+        assert main(["solve", "--target", "1/2,1/3,1/6", "--samples", "3", "--lam", "1/5", "--json", "--method", method]) == 0
+        outs.append(json.loads(capsys.readouterr().out)["stationary"])
+    assert outs[0] == outs[1] == outs[2]
+    assert main(["solve", "--target", "1/2,1/2", "--samples", "3", "--lam", "0", "--method", "moments"]) == 2
+    assert "needs the paper's estimator and mixing and lam > 0" in capsys.readouterr().err

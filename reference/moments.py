@@ -1,0 +1,273 @@
+"""Stationary factorial moments and the stationary law by moment inversion (λ > 0).
+
+For the paper's chain (i.i.d. mixing, empirical law) the factorial moments of a
+multinomial give, for a multi-index ``j`` on the first ``d - 1`` coordinates
+(theory-reference §4.1),
+
+    E[ prod_x (K'_x)_{j_x} | K = k ] = (N)_{|j|} prod_x q_x(k)^{j_x},   q_x(k) = a_x + b k_x,
+
+with ``a_x = lam mu*_x`` and ``b = (1 - lam)/N``.  Writing ``q_x^{j}`` in the falling
+factorial basis, ``q_x(k)^j = sum_l T_x(j, l) (k_x)_l`` with
+``T_x(j+1, l) = (a_x + b l) T_x(j, l) + b T_x(j, l-1)``, the kernel is triangular in that
+basis and its diagonal is Feller's ``beta_{|j|} = (N)_{|j|} b^{|j|}``.  So the stationary
+factorial moments ``M_j = E_pi prod (K_x)_{j_x}`` solve
+
+    M_j (1 - beta_{|j|}) = (N)_{|j|} sum_{l <= j, l != j} prod_x T_x(j_x, l_x) M_l,
+
+by forward substitution in ``|j|``, and the law follows by binomial-moment inversion,
+``pi(k) = sum_{l >= k} prod_x (-1)^{l_x - k_x} C(l_x, k_x) B_l`` with
+``B_l = M_l / prod l_x!`` (``B_l = 0`` for ``|l| > N``), one coordinate at a time.
+
+The algorithm only adds, subtracts, multiplies and divides, so it runs unchanged over any
+field: :class:`fractions.Fraction` (exact numbers), rational functions of a symbolic λ,
+or sympy's fraction fields.  ``beta_j < 1`` for ``j >= 1`` exactly when ``lam > 0`` (or
+``N = 1``); at ``lam = 0`` the stationary law is not unique and this path does not apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import product
+from fractions import Fraction
+from math import comb, factorial, gcd, lcm
+from typing import Any
+
+from .errors import InputError
+from .typespace import iter_types
+
+Index = tuple[int, ...]
+
+
+def _indices(total: int, size: int) -> list[Index]:
+    """Multi-indices of ``size`` coordinates with sum <= total, by increasing sum."""
+    if size == 0:
+        return [()]
+    out = []
+    for s in range(total + 1):
+        out.extend(reversed(list(iter_types(s, size))))
+    return out
+
+
+def _falling(n: int, j: int) -> int:
+    out = 1
+    for i in range(j):
+        out *= n - i
+    return out
+
+
+def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, one: Any = 1) -> dict[Index, Any]:
+    """``M_j`` for every multi-index ``j`` on the first ``d - 1`` coordinates, ``|j| <= N``.
+
+    ``target`` and ``lam`` are elements of a field (``one`` is its unit); the result is in
+    the same field.
+
+    >>> from fractions import Fraction as F
+    >>> m = stationary_factorial_moments([F(1, 4), F(3, 4)], 4, F(1, 3))
+    >>> m[(1,)], m[(2,)]   # E K = N m = 1;  E K(K-1) = Var + (E K)^2 - E K
+    (Fraction(1, 1), Fraction(9, 8))
+    """
+    n = samples
+    coords = len(target) - 1
+    one = one * 1
+    b = (one - lam) / n
+    a = [lam * t for t in target[:coords]]
+    # T[x][j][l]: coefficient of (k_x)_l in q_x(k)^j
+    tables = []
+    for x in range(coords):
+        t = [[one]]
+        for j in range(n):
+            prev = t[-1]
+            row = [(a[x] + b * l) * prev[l] for l in range(j + 1)] + [one * 0]
+            for l in range(1, j + 2):
+                row[l] = row[l] + b * prev[l - 1]
+            t.append(row)
+        tables.append(t)
+    moments: dict[Index, Any] = {tuple([0] * coords): one}
+    for j in _indices(n, coords)[1:]:
+        s = sum(j)
+        total = one * 0
+        diagonal = one
+        for x in range(coords):
+            diagonal = diagonal * tables[x][j[x]][j[x]]
+        for l in product(*(range(jx + 1) for jx in j)):
+            if l == j:
+                continue
+            coef = one
+            for x in range(coords):
+                coef = coef * tables[x][j[x]][l[x]]
+            total = total + coef * moments[l]
+        nj = _falling(n, s)
+        denominator = one - nj * diagonal
+        if denominator == 0:
+            raise InputError("the moment recursion needs lam > 0 (at lam = 0 the stationary law is not unique)")
+        moments[j] = nj * total / denominator
+    return moments
+
+
+def law_from_factorial_moments(moments: dict[Index, Any], samples: int, size: int, one: Any = 1) -> list[Any]:
+    """The law over the types (canonical order) from the factorial moments on ``d - 1`` coordinates."""
+    n = samples
+    coords = size - 1
+    zero = one * 0
+    if coords == 0:
+        return [one * 1]
+    # binomial moments B_l = M_l / prod l_x!, then invert coordinate by coordinate
+    f: dict[Index, Any] = {}
+    for l, m in moments.items():
+        denom = 1
+        for lx in l:
+            denom *= factorial(lx)
+        f[l] = m / denom if denom != 1 else m
+    keys = list(f)
+    for x in range(coords):
+        g: dict[Index, Any] = {}
+        for k in keys:
+            acc = zero
+            for lx in range(k[x], n - (sum(k) - k[x]) + 1):
+                l = k[:x] + (lx,) + k[x + 1:]
+                v = f.get(l)
+                if v is None:
+                    continue
+                c = comb(lx, k[x])
+                term = v * c if c != 1 else v
+                acc = acc - term if (lx - k[x]) % 2 else acc + term
+            g[k] = acc
+        f = g
+    return [f[k[:coords]] for k in iter_types(n, size)]
+
+
+def stationary_law(target: Sequence[Any], samples: int, lam: Any, one: Any = 1) -> list[Any]:
+    """The unique stationary law (λ > 0) over the types in canonical order, by the moment path.
+
+    >>> from fractions import Fraction as F
+    >>> [str(p) for p in stationary_law([F(1, 4), F(3, 4)], 4, F(1, 3))]   # theory-reference row 1
+    ['3/128', '21/256', '45/256', '79/256', '105/256']
+    """
+    moments = stationary_factorial_moments(target, samples, lam, one)
+    return law_from_factorial_moments(moments, samples, len(target), one)
+
+
+def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one: Any) -> tuple[list[Any], Any]:
+    """The stationary law as ``(numerators, common_denominator)``, with no division inside.
+
+    The sampling law is ``q_x(k) = (a_x + b k_x) / c`` for ``x < d - 1`` with ring elements
+    ``a_x, b, c`` (integers for exact numbers, polynomials in λ for the symbolic path).
+    Same recursion as :func:`stationary_factorial_moments`, scaled by ``c``: with
+    ``D_i = c^i - (N)_i b^i`` (``c^i`` times ``1 - beta_i``) and
+    ``Delta_s = D_1 ... D_s`` the moments are ``M_j = P_j / Delta_{|j|}`` where
+
+        P_j = (N)_{|j|} sum_{t < |j|} ( sum_{|l| = t, l <= j} prod_x T_x(j_x, l_x) P_l ) D_{t+1} ... D_{|j|-1}
+
+    (a Horner scheme in ``t``; ``T_x`` the coefficients of ``(a_x + b k_x)^j`` in the
+    falling-factorial basis), and ``pi(k) = num_k / (Delta_N N!)`` after the
+    binomial-moment inversion on numerators.  Every step is a ring operation; the only
+    divisions are exact integer divisions of factorials.
+    """
+    n = samples
+    coords = len(a)
+    size = coords + 1
+    zero = one * 0
+    tables = []
+    for x in range(coords):
+        t = [[one]]
+        for j in range(n):
+            prev = t[-1]
+            row = [(a[x] + b * l) * prev[l] for l in range(j + 1)] + [zero]
+            for l in range(1, j + 2):
+                row[l] = row[l] + b * prev[l - 1]
+            t.append(row)
+        tables.append(t)
+    d_factors = [one]
+    b_power, c_power = one, one
+    for i in range(1, n + 1):
+        b_power, c_power = b_power * b, c_power * c
+        d_factors.append(c_power - _falling(n, i) * b_power)
+        if d_factors[-1] == 0:
+            raise InputError("the moment recursion needs lam > 0 (at lam = 0 the stationary law is not unique)")
+    numerators: dict[Index, Any] = {tuple([0] * coords): one}
+    by_level: dict[int, list[Index]] = {}
+    for j in _indices(n, coords):
+        by_level.setdefault(sum(j), []).append(j)
+    for s in range(1, n + 1):
+        for j in by_level.get(s, []):
+            acc = zero
+            for t in range(s):
+                level = zero
+                for l in by_level[t]:
+                    if all(lx <= jx for lx, jx in zip(l, j)):
+                        coef = one
+                        for x in range(coords):
+                            coef = coef * tables[x][j[x]][l[x]]
+                        level = level + coef * numerators[l]
+                acc = acc * d_factors[t] + level if t > 0 else level
+            numerators[j] = _falling(n, s) * acc
+    if coords == 0:
+        return [one], one
+    # B_l = P_l (D_{|l|+1} ... D_N) (N!/prod l!) / (Delta_N N!), then invert coordinate by coordinate
+    suffix = [one] * (n + 2)
+    for i in range(n, 0, -1):
+        suffix[i] = suffix[i + 1] * d_factors[i]
+    f: dict[Index, Any] = {}
+    for l, p in numerators.items():
+        weight = factorial(n)
+        for lx in l:
+            weight //= factorial(lx)
+        f[l] = p * suffix[sum(l) + 1] * weight
+    for x in range(coords):
+        g: dict[Index, Any] = {}
+        for k in f:
+            acc = zero
+            for lx in range(k[x], n - (sum(k) - k[x]) + 1):
+                v = f[k[:x] + (lx,) + k[x + 1:]]
+                term = v * comb(lx, k[x])
+                acc = acc - term if (lx - k[x]) % 2 else acc + term
+            g[k] = acc
+        f = g
+    common = suffix[1] * factorial(n)
+    return [f[k[:coords]] for k in iter_types(n, size)], common
+
+
+def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction) -> list[Fraction]:
+    """The stationary law (λ > 0) by the fraction-free moment path on FLINT integers.
+
+    With ``lam = p/r`` and ``mu*_x = t_x / T``: ``q_x(k) = (p t_x N + (r - p) T k_x) / (r T N)``.
+
+    >>> from fractions import Fraction as F
+    >>> [str(x) for x in exact_stationary_law([F(1, 4), F(3, 4)], 4, F(1, 3))]   # theory-reference row 1
+    ['3/128', '21/256', '45/256', '79/256', '105/256']
+    """
+    import flint
+
+    n = samples
+    p, r = lam.numerator, lam.denominator
+    big_t = lcm(*(t.denominator for t in target))
+    ints = [t.numerator * (big_t // t.denominator) for t in target]
+    one = flint.fmpz(1)
+    a = [one * (p * tx * n) for tx in ints[:-1]]
+    b = one * ((r - p) * big_t)
+    c = one * (r * big_t * n)
+    g = gcd(*(int(v) for v in (*a, b, c)))
+    if g > 1:
+        a, b, c = [v / g for v in a], b / g, c / g  # fmpz exact division
+        a, b, c = [flint.fmpz(v) for v in a], flint.fmpz(b), flint.fmpz(c)
+    nums, common = fraction_free_stationary(a, b, c, n, one)
+    out = []
+    for x in nums:
+        q = flint.fmpq(x, common)  # FLINT's subquadratic gcd puts it in lowest terms
+        out.append(coprime_fraction(int(q.p), int(q.q)))
+    return out
+
+
+def coprime_fraction(numerator: int, denominator: int) -> Fraction:
+    """A Fraction from integers already in lowest terms (denominator > 0), skipping the second gcd.
+
+    Uses CPython's private constructor where it exists (``_from_coprime_ints`` on 3.12+,
+    ``_normalize=False`` on 3.11), else the ordinary one.
+    """
+    make = getattr(Fraction, "_from_coprime_ints", None)
+    if make is not None:
+        return make(numerator, denominator)
+    try:
+        return Fraction(numerator, denominator, _normalize=False)  # type: ignore[call-arg]
+    except TypeError:
+        return Fraction(numerator, denominator)
