@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reference import Instance
-from reference.cli import DEMO, common_options, digits_from, instance_from, instance_options
+from reference.cli import DEMO, common_options, digits_from, instance_from, instance_options, symbolic_instance_from, symbolic_requested
 from reference.errors import InputError, StatementRefuted
 from reference.rationals import parse_law, parse_positive_int
 from reference.report import describe_instance, table
@@ -54,6 +54,8 @@ def cmd_check(args: argparse.Namespace) -> str:
     missing = [f"--{name}" for name in ("target", "samples", "lam") if getattr(args, name) is None]
     if missing:
         raise InputError(f"check needs {', '.join(missing)} (or --sweep)")
+    if symbolic_requested(args):
+        return _check_symbolic(args)
     inst = instance_from(args)
     digits_from(args)
     check_size(estimate_instance(inst, generations=12), args.allow_large)
@@ -67,6 +69,28 @@ def cmd_check(args: argparse.Namespace) -> str:
         legend = ("verified: hypotheses and conclusion hold; not-applicable: a hypothesis fails (the conclusion is "
                   "still evaluated); refuted: hypotheses hold, conclusion fails.")
         text = "Instance: " + describe_instance(inst) + "\n\n" + table(["statement", "verdict", "evidence"], rows) + "\n\n" + legend
+    refuted = [c.statement for c in certs if c.verdict == REFUTED]
+    if refuted:
+        raise StatementRefuted(f"REFUTED: {', '.join(refuted)}", text)
+    return text
+
+
+def _check_symbolic(args: argparse.Namespace) -> str:
+    from reference.symbolic import solve_symbolic
+
+    from .identities import check_symbolic
+
+    inst = symbolic_instance_from(args)
+    certs = check_symbolic(solve_symbolic(inst))
+    if args.json:
+        text = dumps({"format": "collapse-reference/check-symbolic/1", "instance": inst.describe(),
+                      "symbols": list(inst.symbols), "results": [c.to_json() for c in certs]})
+    else:
+        rows = [[c.statement, c.verdict, c.summary()] for c in certs]
+        text = (f"Symbolic instance: target ({', '.join(map(str, inst.target))}), N = {inst.samples}, lam = {inst.lam}\n"
+                "each identity is checked as an identity of polynomials / rational functions (every value at once)\n\n"
+                + table(["statement", "verdict", "evidence"], rows)
+                + "\n\nCorollary IV.2 and Theorem IV.3 are statements at lam = 0: run check with --lam 0.")
     refuted = [c.statement for c in certs if c.verdict == REFUTED]
     if refuted:
         raise StatementRefuted(f"REFUTED: {', '.join(refuted)}", text)

@@ -18,7 +18,7 @@ from .errors import CheckFailed, InputError, SizeError, StatementRefuted
 from .linalg import BACKENDS
 from .model import AdditiveSmoothing, EmpiricalLaw, Estimator, Instance
 from .rationals import parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational
-from .report import chain_report, evolution_report, laws_report, solution_report
+from .report import chain_report, evolution_report, laws_report, solution_latex, solution_report
 from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
 from .solution import METHODS, evolve, solve
@@ -34,9 +34,10 @@ class _Parser(argparse.ArgumentParser):
 
 def instance_options(p: argparse.ArgumentParser, required: bool = True) -> None:
     """The options that describe an instance (shared by every command that takes one)."""
-    p.add_argument("--target", required=required, help="the target law mu* on S = {0..d-1}, e.g. 1/2,1/3,1/6 (exact: 1/3, 0.25, 2)")
+    p.add_argument("--target", required=required, help="the target law mu* on S = {0..d-1}, e.g. 1/2,1/3,1/6 (exact: 1/3, 0.25, 2); "
+                   "entries may name symbols on small sizes, e.g. p,1-p")
     p.add_argument("--samples", required=required, help="N >= 1, samples per generation")
-    p.add_argument("--lam", required=required, help="the fresh fraction lam in [0, 1], e.g. 1/3")
+    p.add_argument("--lam", required=required, help="the fresh fraction lam in [0, 1], e.g. 1/3, or the symbol 'lam' (or λ) for a symbolic answer")
     p.add_argument("--estimator", default="empirical",
                    help="how the next model is fitted: 'empirical' (the paper's, default) or 'additive:ALPHA' "
                         "(additive smoothing (k + ALPHA)/(N + d ALPHA), which breaks the paper's hypothesis)")
@@ -60,6 +61,7 @@ def build_parser(extensions: Sequence[object] = ()) -> tuple[argparse.ArgumentPa
     p = sub.add_parser("solve", help="classes, stationary laws, barycenters, absorption of one instance")
     instance_options(p)
     p.add_argument("--kernel", action="store_true", help="also print the transition kernel")
+    p.add_argument("--latex", action="store_true", help="print a LaTeX fragment (stationary law, barycenter; kernel with --kernel)")
     p.add_argument("--method", default="auto", choices=METHODS,
                    help="stationary law: dense linear solve, the factorial-moment recursion (lam > 0), or auto (default)")
 
@@ -112,11 +114,46 @@ def digits_from(args: argparse.Namespace) -> int:
     return digits
 
 
+def symbolic_requested(args: argparse.Namespace) -> bool:
+    """Whether --lam or --target names a symbol (e.g. --lam lam, --target p,1-p)."""
+    from .symbolic import is_symbolic
+
+    return any(is_symbolic(t) for t in (args.lam or "", *(args.target or "").split(",")))
+
+
+def symbolic_instance_from(args: argparse.Namespace):  # -> SymbolicInstance
+    from .symbolic import estimate_seconds, parse_symbolic_instance
+
+    if args.estimator != "empirical":
+        raise InputError("the symbolic path solves the paper's model (--estimator empirical) only")
+    inst = parse_symbolic_instance(args.target, parse_positive_int(args.samples, what="--samples"), args.lam)
+    seconds = estimate_seconds(inst)
+    if seconds > 900 and not args.allow_large:
+        raise SizeError(f"too large for the symbolic path: estimated {seconds:,.0f} s (limit 900 s); "
+                        f"pass {OVERRIDE_FLAG} to run anyway")
+    return inst
+
+
+def _cmd_solve_symbolic(args: argparse.Namespace) -> str:
+    from .symbolic import solve_symbolic, symbolic_latex, symbolic_report, symbolic_to_json
+
+    sol = solve_symbolic(symbolic_instance_from(args))
+    if args.latex:
+        return symbolic_latex(sol, kernel=args.kernel)
+    if args.json:
+        return dumps(symbolic_to_json(sol, kernel=args.kernel))
+    return symbolic_report(sol)
+
+
 def _cmd_solve(args: argparse.Namespace) -> str:
+    if symbolic_requested(args):
+        return _cmd_solve_symbolic(args)
     inst = instance_from(args)
     digits = digits_from(args)
     check_size(estimate_instance(inst), args.allow_large)
     sol = solve(inst, backend=args.backend, method=args.method)
+    if args.latex:
+        return solution_latex(sol, kernel=args.kernel)
     if args.json:
         return dumps(solution_to_json(sol, kernel=args.kernel))
     return solution_report(sol, digits=digits, kernel=args.kernel)

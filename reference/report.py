@@ -129,3 +129,29 @@ def evolution_report(evolution: Evolution, digits: int = 6) -> str:
 
 def _plural(n: int, word: str, suffix: str = "s") -> str:
     return f"{n} {word}{suffix if n != 1 else ''}"
+
+
+def _tex(x: Fraction) -> str:
+    if x.denominator == 1:
+        return str(x.numerator)
+    sign = "-" if x < 0 else ""
+    return rf"{sign}\tfrac{{{abs(x.numerator)}}}{{{x.denominator}}}"
+
+
+def solution_latex(solution: Solution, kernel: bool = False) -> str:
+    """A LaTeX fragment: the instance, each stationary law, its barycenter (and the kernel)."""
+    inst = solution.instance
+    lines = [r"\begin{flushleft}",
+             rf"Target $\mu^* = ({', '.join(_tex(t) for t in inst.target)})$, $N = {inst.samples}$, "
+             rf"$\lambda = {_tex(inst.lam)}$.\\"]
+    for c, pi in enumerate(solution.stationary):
+        lines.append(rf"Stationary law $\pi_{c}$: \[ \begin{{array}}{{ll}} k & \pi_{c}(k) \\ \hline")
+        lines += [rf"({','.join(map(str, k))}) & {_tex(p)} \\" for k, p in zip(solution.states, pi) if p]
+        lines.append(r"\end{array} \]")
+        lines.append(rf"Barycenter: $({', '.join(_tex(b) for b in solution.barycenters[c])})$.\\")
+    if kernel:
+        lines.append(r"Kernel: \[ P = \begin{pmatrix}")
+        lines += [" & ".join(_tex(p) for p in row) + r" \\" for row in solution.chain.matrix]
+        lines.append(r"\end{pmatrix} \]")
+    lines.append(r"\end{flushleft}")
+    return "\n".join(lines)

@@ -87,6 +87,12 @@ class Solution:
     def expected_absorption_time(self) -> tuple[Fraction, ...]:
         return self.chain.expected_absorption_times
 
+    def _repr_latex_(self) -> str:
+        """Jupyter display: the stationary laws and barycenters in LaTeX."""
+        from .report import solution_latex
+
+        return solution_latex(self)
+
 
 METHODS = ("auto", "dense", "moments")
 
