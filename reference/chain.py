@@ -70,15 +70,17 @@ class FiniteChain:
         for i, row in enumerate(matrix):
             if len(row) != n:
                 raise InputError(f"row {i} has {len(row)} entries, not {n} (the kernel must be square)")
-            total = Fraction(0)
             for j, p in enumerate(row):
                 if not isinstance(p, Fraction):
                     raise InputError(f"entry ({i}, {j}) = {p!r} is not an exact rational")
                 if p < 0:
                     raise InputError(f"entry ({i}, {j}) = {format_rational(p)} is negative")
-                total += p
-            if total != 1:
-                raise InputError(f"row {i} sums to {format_rational(total)}, not 1")
+        # row sums in integers over one common denominator (no gcd per addition)
+        a, m = _integer_matrix(matrix)
+        for i, row in enumerate(a):
+            if sum(row) != m:
+                raise InputError(f"row {i} sums to {format_rational(Fraction(sum(row), m))}, not 1")
+        self.__dict__["integer_kernel"] = (a, m)
         object.__setattr__(self, "matrix", matrix)
         labels = tuple(self.labels) if self.labels else tuple(range(n))
         if len(labels) != n:
@@ -227,10 +229,9 @@ class FiniteChain:
         """``(A, M)`` with integers ``A[i][j] = M P(i, j)``, ``M`` the lcm of all denominators.
 
         Checking identities on ``A`` avoids a gcd per operation (theory-reference: the
-        kernel is ``A / D^N`` with ``A`` an integer matrix).
+        kernel is ``A / D^N`` with ``A`` an integer matrix).  Computed at construction.
         """
-        m = lcm(*(p.denominator for row in self.matrix for p in row))
-        return tuple(tuple(p.numerator * (m // p.denominator) for p in row) for row in self.matrix), m
+        return _integer_matrix(self.matrix)
 
     def certify(self) -> list[str]:
         """Re-check every computed quantity with plain integer arithmetic.
@@ -245,16 +246,17 @@ class FiniteChain:
         a, m = self.integer_kernel
         n = self.n_states
         for c, (cls, pi) in enumerate(zip(self.recurrent_classes, self.stationary_distributions, strict=True)):
-            if sum(pi) != 1:
-                failures.append(f"stationary law {c} sums to {format_rational(sum(pi))}, not 1")
+            num, den = _common_denominator(pi)
+            if sum(num) != den:
+                failures.append(f"stationary law {c} sums to {format_rational(Fraction(sum(num), den))}, not 1")
             members = set(cls)
             for i, v in enumerate(pi):
                 if v < 0 or (v > 0) != (i in members):
                     failures.append(f"stationary law {c} has pi[{i}] = {format_rational(v)} (class {list(cls)})")
                     break
-            num, den = _common_denominator(pi)
+            products = _left_product(num, a, cls)
             for j in range(n):
-                lhs = sum(num[i] * a[i][j] for i in cls)
+                lhs = products[j]
                 if lhs != num[j] * m:
                     failures.append(
                         f"stationary law {c}: (pi P)[{j}] = {format_rational(Fraction(lhs, den * m))} "
@@ -286,6 +288,26 @@ class FiniteChain:
         failures = self.certify()
         if failures:
             raise CheckFailed("; ".join(failures))
+
+
+def _left_product(num: Sequence[int], a: Sequence[Sequence[int]], rows: Sequence[int]) -> list[int]:
+    """``sum_{i in rows} num[i] a[i][j]`` for every column ``j``: an exact integer vector-matrix
+    product, done by FLINT's ``fmpz_mat`` (GMP multiplication) rather than Python ints.
+    It is a product, not a solve: it shares nothing with the stationary-law computation."""
+    import flint
+
+    vec = flint.fmpz_mat(1, len(rows), [num[i] for i in rows])
+    block = flint.fmpz_mat(len(rows), len(a), [x for i in rows for x in a[i]])
+    out = vec * block
+    return [int(out[0, j]) for j in range(len(a))]
+
+
+def _integer_matrix(matrix: Sequence[Sequence[Fraction]]) -> tuple[tuple[tuple[int, ...], ...], int]:
+    """``(A, M)``: ``M`` the lcm of the denominators, ``A = M * matrix`` in integers."""
+    m = 1
+    for den in {p.denominator for row in matrix for p in row}:
+        m = m * den // gcd(m, den)
+    return tuple(tuple(p.numerator * (m // p.denominator) for p in row) for row in matrix), m
 
 
 def _common_denominator(values: Sequence[Fraction]) -> tuple[list[int], int]:

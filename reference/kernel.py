@@ -16,9 +16,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from .chain import FiniteChain
-from .errors import CheckFailed
+from .errors import CheckFailed, InputError
 from .model import Instance
-from .rationals import format_rational
 from .typespace import Type
 
 
@@ -46,14 +45,20 @@ def kernel_rows(instance: Instance) -> tuple[tuple[Fraction, ...], ...]:
         model = instance.estimator.law_of(state, instance.samples)
         row = [Fraction(0)] * len(states)
         for sample_type, p in instance.mixing.sample_type_law(instance.target, instance.lam, model, space):
-            row[index[instance.estimator.state_of(sample_type, instance.samples)]] += p
-        total = sum(row, Fraction(0))
-        if total != 1:  # a multinomial law sums to 1; anything else is a bug
-            raise CheckFailed(f"kernel row {i} (state {state}) sums to {format_rational(total)}, not 1")
+            j = index[instance.estimator.state_of(sample_type, instance.samples)]
+            row[j] = row[j] + p if row[j] else p  # several sample types may fit the same state
         rows.append(tuple(row))
     return tuple(rows)
 
 
 def build_chain(instance: Instance, backend: str = "flint") -> FiniteChain:
-    """The recursive-training chain of ``instance`` as an exact :class:`FiniteChain`."""
-    return FiniteChain(kernel_rows(instance), labels=kernel_states(instance), backend=backend)
+    """The recursive-training chain of ``instance`` as an exact :class:`FiniteChain`.
+
+    :class:`FiniteChain` checks that every row sums to exactly 1 (in integers); for a
+    kernel built here a failure is a bug, raised as :class:`CheckFailed`.
+    """
+    rows = kernel_rows(instance)
+    try:
+        return FiniteChain(rows, labels=kernel_states(instance), backend=backend)
+    except InputError as exc:
+        raise CheckFailed(f"the model's kernel is not stochastic: {exc}") from None
