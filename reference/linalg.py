@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Protocol
+from typing import Any, Protocol
 
 from .errors import CheckFailed, InputError
 
@@ -36,7 +36,31 @@ class Backend(Protocol):
         ...
 
 
-class FlintBackend:
+class _MatrixBackend:
+    """What both backends share: conversion hooks and the row-vector propagation."""
+
+    def _mat(self, rows: Matrix) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def _rows(m: Any) -> list[list[Fraction]]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _mul(a: Any, b: Any) -> Any:
+        raise NotImplementedError
+
+    def propagate(self, law: Sequence[Fraction], matrix: Matrix, steps: int) -> list[list[Fraction]]:
+        p = self._mat(matrix)
+        v = self._mat([list(law)])
+        out = [self._rows(v)[0]]
+        for _ in range(steps):
+            v = self._mul(v, p)
+            out.append(self._rows(v)[0])
+        return out
+
+
+class FlintBackend(_MatrixBackend):
     """FLINT ``fmpq_mat`` (python-flint)."""
 
     name = "flint"
@@ -71,17 +95,12 @@ class FlintBackend:
             raise CheckFailed(f"singular linear system of size {len(a)} (flint): {exc}") from None
         return self._rows(x)
 
-    def propagate(self, law: Sequence[Fraction], matrix: Matrix, steps: int) -> list[list[Fraction]]:
-        p = self._mat(matrix)
-        v = self._mat([list(law)])
-        out = [self._rows(v)[0]]
-        for _ in range(steps):
-            v = v * p
-            out.append(self._rows(v)[0])
-        return out
+    @staticmethod
+    def _mul(a: Any, b: Any) -> Any:
+        return a * b
 
 
-class SympyBackend:
+class SympyBackend(_MatrixBackend):
     """sympy's dense pure-Python ``DDM`` over ``QQ`` (independent of FLINT's algorithms)."""
 
     name = "sympy"
@@ -114,14 +133,9 @@ class SympyBackend:
             raise CheckFailed(f"singular linear system of size {len(a)} (sympy): {exc}") from None
         return self._rows(x)
 
-    def propagate(self, law: Sequence[Fraction], matrix: Matrix, steps: int) -> list[list[Fraction]]:
-        p = self._mat(matrix)
-        v = self._mat([list(law)])
-        out = [self._rows(v)[0]]
-        for _ in range(steps):
-            v = v.matmul(p)
-            out.append(self._rows(v)[0])
-        return out
+    @staticmethod
+    def _mul(a: Any, b: Any) -> Any:
+        return a.matmul(b)
 
 
 BACKENDS = ("flint", "sympy")

@@ -120,26 +120,25 @@ def parse_counts(text: str | Sequence[str], *, what: str = "start") -> tuple[int
     return tuple(counts)
 
 
-def parse_positive_int(text: str, *, what: str) -> int:
-    """Parse an integer >= 1 (samples N, generations, ...)."""
+def parse_int(text: str, *, what: str, minimum: int) -> int:
+    """Parse a whole number ``>= minimum``; the error names the text and the bound."""
     t = str(text).strip()
     if not re.fullmatch(r"[+-]?\d+", t):
-        raise InputError(f"{what} {t!r} is not an integer; allowed: a whole number >= 1")
+        raise InputError(f"{what} {t!r} is not an integer; allowed: a whole number >= {minimum}")
     value = int(t)
-    if value < 1:
-        raise InputError(f"{what} {t!r} must be >= 1")
+    if value < minimum:
+        raise InputError(f"{what} {t!r} must be >= {minimum}")
     return value
+
+
+def parse_positive_int(text: str, *, what: str) -> int:
+    """Parse an integer >= 1 (samples N, replicas, ...)."""
+    return parse_int(text, what=what, minimum=1)
 
 
 def parse_nonnegative_int(text: str, *, what: str) -> int:
-    """Parse an integer >= 0."""
-    t = str(text).strip()
-    if not re.fullmatch(r"[+-]?\d+", t):
-        raise InputError(f"{what} {t!r} is not an integer; allowed: a whole number >= 0")
-    value = int(t)
-    if value < 0:
-        raise InputError(f"{what} {t!r} must be >= 0")
-    return value
+    """Parse an integer >= 0 (generations, seeds, ...)."""
+    return parse_int(text, what=what, minimum=0)
 
 
 def format_rational(x: Fraction | int) -> str:
