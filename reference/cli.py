@@ -21,7 +21,7 @@ from .rationals import parse_counts, parse_law, parse_nonnegative_int, parse_pos
 from .report import chain_report, evolution_report, laws_report, solution_latex, solution_report
 from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
-from .solution import METHODS, evolve, solve
+from .solution import METHODS, evolve, moments_apply, solve
 
 PROG = "collapse-ref"
 DEMO = {"target": "1/2,1/3,1/6", "samples": "4", "lam": "1/3"}
@@ -150,7 +150,7 @@ def _cmd_solve(args: argparse.Namespace) -> str:
         return _cmd_solve_symbolic(args)
     inst = instance_from(args)
     digits = digits_from(args)
-    check_size(estimate_instance(inst), args.allow_large)
+    check_size(estimate_instance(inst, moments=args.method != "dense" and moments_apply(inst)), args.allow_large)
     sol = solve(inst, backend=args.backend, method=args.method)
     if args.latex:
         return solution_latex(sol, kernel=args.kernel)
