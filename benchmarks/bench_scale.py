@@ -88,7 +88,7 @@ def main() -> None:
             if method == "dense" and n >= 200 and lam > 0:
                 continue  # FLINT's dense solve at these sizes takes minutes; the moment path is the one to use
             repeats = 3 if n <= 100 else 1
-            big = inst.samples ** (inst.size - 1) > 5000
+            big = len(inst.space) > 150
             holder = {}
             t = timed(lambda: holder.update(sol=solve(inst, method=method)) or holder["sol"].stationary, repeats)
             mem = "-" if big else f"{peak(lambda: solve(inst, method=method).stationary):.0f}"  # tracemalloc is slow on big runs
