@@ -17,7 +17,8 @@ from fractions import Fraction
 from functools import cached_property
 from math import lcm
 
-from reference import FiniteChain, Instance, kernel_rows, kernel_states
+from reference import FiniteChain, Instance, barycenter, kernel_rows, kernel_states
+from reference.model import state_laws
 from reference.rationals import Law
 
 
@@ -39,8 +40,7 @@ class Analysis:
     @cached_property
     def state_laws(self) -> tuple[Law, ...]:
         """``mu`` for each state: the law the model in that state samples from."""
-        est, n = self.instance.estimator, self.instance.samples
-        return tuple(est.law_of(s, n) for s in self.states)
+        return state_laws(self.instance, self.states)
 
     @cached_property
     def scaled_state_laws(self) -> tuple[list[list[int]], int]:
@@ -86,11 +86,7 @@ class Analysis:
 
     @cached_property
     def stationary_barycenters(self) -> tuple[Law, ...]:
-        d = self.instance.size
-        return tuple(
-            tuple(sum((p * self.state_laws[i][x] for i, p in enumerate(pi) if p), Fraction(0)) for x in range(d))
-            for pi in self.chain.stationary_distributions
-        )
+        return tuple(barycenter(pi, self.state_laws) for pi in self.chain.stationary_distributions)
 
     def first_difference(self, left: Sequence[Sequence[Fraction]], right: Sequence[Sequence[Fraction]]) -> int | None:
         for i, (a, b) in enumerate(zip(left, right, strict=True)):

@@ -17,7 +17,7 @@ multi-type Wright–Fisher chain with parent-independent mutation.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import lcm
@@ -188,3 +188,9 @@ class Instance:
             "estimator": self.estimator.name,
             "mixing": self.mixing.name,
         }
+
+
+def state_laws(instance: Instance, states: Sequence[Type]) -> tuple[Law, ...]:
+    """``mu`` for each state: the law the model in that state samples from (``k/N`` for the empirical law)."""
+    est, n = instance.estimator, instance.samples
+    return tuple(est.law_of(s, n) for s in states)

@@ -18,7 +18,7 @@ from functools import cached_property
 from .chain import FiniteChain
 from .kernel import build_chain
 from .errors import InputError
-from .model import EmpiricalLaw, IIDMixing, Instance
+from .model import EmpiricalLaw, IIDMixing, Instance, state_laws
 from .moments import exact_stationary_law
 from .rationals import Law
 from .typespace import Type
@@ -60,8 +60,7 @@ class Solution:
     @cached_property
     def state_laws(self) -> tuple[Law, ...]:
         """``mu`` for each state (``k/N`` for the empirical law)."""
-        est, n = self.instance.estimator, self.instance.samples
-        return tuple(est.law_of(s, n) for s in self.states)
+        return state_laws(self.instance, self.states)
 
     @property
     def recurrent_classes(self) -> tuple[tuple[int, ...], ...]:
