@@ -17,11 +17,12 @@ from .chainfile import read_chain_file
 from .errors import CheckFailed, InputError, SizeError, StatementRefuted
 from .linalg import BACKENDS
 from .model import AdditiveSmoothing, EmpiricalLaw, Estimator, Instance
-from .rationals import parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational
-from .report import chain_report, evolution_report, laws_report, solution_latex, solution_report
+from .rationals import format_rational, parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational
+from .report import cell, chain_report, describe_instance, evolution_report, laws_report, solution_latex, solution_report, table
 from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
 from .solution import METHODS, evolve, moments_apply, solve
+from .typespace import number_of_types
 
 PROG = "collapse-ref"
 DEMO = {"target": "1/2,1/3,1/6", "samples": "4", "lam": "1/3"}
@@ -69,6 +70,10 @@ def build_parser(extensions: Sequence[object] = ()) -> tuple[argparse.ArgumentPa
     instance_options(p)
     p.add_argument("--start", required=True, help="start type: counts summing to N, e.g. 6,2")
     p.add_argument("--generations", required=True, help="G >= 0")
+
+    p = sub.add_parser("moments", help="exact stationary factorial moments up to an order, without the full law (lam > 0)")
+    instance_options(p)
+    p.add_argument("--order", required=True, help="the largest total order |j| (e.g. 2 for means and covariances)")
 
     p = sub.add_parser("analyse", aliases=["analyze"], help="analyse any exact row-stochastic matrix from a JSON file")
     p.add_argument("file", help='JSON: {"matrix": [["1/2","1/2"],["0","1"]], "states": [...]} or a bare list of rows')
@@ -199,6 +204,28 @@ def _cmd_analyse(args: argparse.Namespace) -> str:
     return text
 
 
+def _cmd_moments(args: argparse.Namespace) -> str:
+    from .moments import exact_stationary_moments
+
+    inst = instance_from(args)
+    digits = digits_from(args)
+    order = parse_positive_int(args.order, what="--order")
+    if not moments_apply(inst):
+        raise InputError("moments need the paper's estimator and mixing and lam > 0")
+    terms = sum(number_of_types(s, inst.size - 1) for s in range(1, min(order, inst.samples) + 1))
+    if terms * min(order, inst.samples) ** 2 > 5e7 and not args.allow_large:
+        raise SizeError(f"too large: {terms:,} moments of order <= {order}; pass {OVERRIDE_FLAG} to run anyway")
+    moments = exact_stationary_moments(list(inst.target), inst.samples, inst.lam, order)
+    if args.json:
+        return dumps({"format": "collapse-reference/moments/1", "instance": inst.describe(), "order": order,
+                      "coordinates": f"the first d-1 = {inst.size - 1} coordinates of the type K",
+                      "factorial_moments": [[list(j), format_rational(v)] for j, v in moments.items()]})
+    rows = [["(" + ",".join(map(str, j)) + ")", cell(v, digits)] for j, v in moments.items()]
+    return ("Instance: " + describe_instance(inst)
+            + f"\nstationary factorial moments E prod_x (K_x)_(j_x) over the first d-1 coordinates, |j| <= {order}\n\n"
+            + table(["j", "E prod (K_x)_(j_x)"], rows))
+
+
 def _cmd_demo(args: argparse.Namespace) -> str:
     target = parse_law(DEMO["target"])
     n = int(DEMO["samples"])
@@ -218,7 +245,7 @@ def _cmd_demo(args: argparse.Namespace) -> str:
     return "\n".join(intro + [solution_report(sols[0])] + middle + [solution_report(sols[1])])
 
 
-COMMANDS = {"solve": _cmd_solve, "evolve": _cmd_evolve, "analyse": _cmd_analyse, "analyze": _cmd_analyse, "demo": _cmd_demo}
+COMMANDS = {"solve": _cmd_solve, "evolve": _cmd_evolve, "moments": _cmd_moments, "analyse": _cmd_analyse, "analyze": _cmd_analyse, "demo": _cmd_demo}
 
 
 def main(argv: Sequence[str] | None = None, extensions: Sequence[object] | None = None) -> int:

@@ -55,8 +55,11 @@ def _falling(n: int, j: int) -> int:
     return out
 
 
-def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, one: Any = 1) -> dict[Index, Any]:
-    """``M_j`` for every multi-index ``j`` on the first ``d - 1`` coordinates, ``|j| <= N``.
+def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, one: Any = 1,
+                                 max_order: int | None = None) -> dict[Index, Any]:
+    """``M_j`` for every multi-index ``j`` on the first ``d - 1`` coordinates, ``|j| <= N``
+    (or ``|j| <= max_order``: the recursion only reads lower orders, so low moments are
+    cheap even for very large N).
 
     ``target`` and ``lam`` are elements of a field (``one`` is its unit); the result is in
     the same field.
@@ -67,6 +70,7 @@ def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, 
     (Fraction(1, 1), Fraction(9, 8))
     """
     n = samples
+    order = n if max_order is None else min(max_order, n)
     coords = len(target) - 1
     one = one * 1
     b = (one - lam) / n
@@ -75,7 +79,7 @@ def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, 
     tables = []
     for x in range(coords):
         t = [[one]]
-        for j in range(n):
+        for j in range(order):
             prev = t[-1]
             row = [(a[x] + b * l) * prev[l] for l in range(j + 1)] + [one * 0]
             for l in range(1, j + 2):
@@ -83,7 +87,7 @@ def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, 
             t.append(row)
         tables.append(t)
     moments: dict[Index, Any] = {tuple([0] * coords): one}
-    for j in _indices(n, coords)[1:]:
+    for j in _indices(order, coords)[1:]:
         s = sum(j)
         total = one * 0
         diagonal = one
@@ -102,6 +106,23 @@ def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, 
             raise InputError("the moment recursion needs lam > 0 (at lam = 0 the stationary law is not unique)")
         moments[j] = nj * total / denominator
     return moments
+
+
+def exact_stationary_moments(target: Sequence[Fraction], samples: int, lam: Fraction, order: int) -> dict[Index, Fraction]:
+    """Stationary factorial moments ``E_pi prod_x (K_x)_{j_x}`` for ``1 <= |j| <= order``, exactly (FLINT rationals).
+
+    >>> from fractions import Fraction as F
+    >>> m = exact_stationary_moments([F(1, 4), F(3, 4)], 1000, F(1, 3), 2)
+    >>> m[(1,)], m[(2,)] - m[(1,)] ** 2 + m[(1,)]   # E K = N m; Var K = N^2 m (1 - m) / D
+    (Fraction(250, 1), Fraction(46875, 139))
+    """
+    if lam <= 0:
+        raise InputError("stationary moments need lam > 0 (at lam = 0 the stationary law is not unique)")
+    import flint
+
+    fq = lambda x: flint.fmpq(x.numerator, x.denominator)  # noqa: E731
+    raw = stationary_factorial_moments([fq(t) for t in target], samples, fq(lam), flint.fmpq(1), max_order=order)
+    return {j: coprime_fraction(int(v.p), int(v.q)) for j, v in raw.items() if sum(j) >= 1}
 
 
 def law_from_factorial_moments(moments: dict[Index, Any], samples: int, size: int, one: Any = 1) -> list[Any]:

@@ -191,3 +191,11 @@ def test_method_flag(capsys):
     assert outs[0] == outs[1] == outs[2]
     assert main(["solve", "--target", "1/2,1/2", "--samples", "3", "--lam", "0", "--method", "moments"]) == 2
     assert "needs the paper's estimator and mixing and lam > 0" in capsys.readouterr().err
+
+
+def test_moments_command(capsys):
+    assert main(["moments", "--target", "1/4,3/4", "--samples", "5000", "--lam", "1/3", "--order", "2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["factorial_moments"][0] == [[1], "1250"]
+    assert main(["moments", "--target", "1/2,1/2", "--samples", "3", "--lam", "0", "--order", "2"]) == 2
+    assert "lam > 0" in capsys.readouterr().err

@@ -142,3 +142,30 @@ def test_spectrum_through_traces(target, n, lam):
         traces.append(F(int(t.p), int(t.q)))
         power = power * p
     assert traces == feller_traces(n, len(target), lam, range(1, size + 1))
+
+
+@pytest.mark.parametrize("n", [7, 1000, 10000])
+def test_low_moments_at_large_n_against_closed_form(n):
+    # §4.2 for K = N mu: E K_x = N mu*_x, Cov(K_x, K_y) = N^2 (delta_xy mu*_x - mu*_x mu*_y) / D, exactly, any N
+    from reference.moments import exact_stationary_moments
+
+    target, lam = law("1/2", "1/3", "1/6"), F(2, 7)
+    m = exact_stationary_moments(list(target), n, lam, 2)
+    big_d = D(n, lam)
+    assert m[(1, 0)] == n * target[0] and m[(0, 1)] == n * target[1]
+    for x, y, j in [(0, 0, (2, 0)), (1, 1, (0, 2)), (0, 1, (1, 1))]:
+        cov = n * n * ((target[x] if x == y else 0) - target[x] * target[y]) / big_d
+        second = cov + n * n * target[x] * target[y]          # E K_x K_y
+        expected = second - (n * target[x] if x == y else 0)   # factorial moment removes E K_x on the diagonal
+        assert m[j] == expected
+
+
+def test_third_moments_against_the_dense_law():
+    from reference.moments import exact_stationary_moments
+
+    target, n, lam = law("1/5", "4/5"), 6, F(1, 3)
+    sol = solve(Instance(target=target, samples=n, lam=lam), method="dense")
+    m = exact_stationary_moments(list(target), n, lam, 3)
+    for j in (1, 2, 3):
+        direct = sum(p * perm(k[0], j) for p, k in zip(sol.stationary[0], sol.states))
+        assert m[(j,)] == direct
