@@ -100,7 +100,7 @@ def _check_symbolic(args: argparse.Namespace) -> str:
 def _sweep(args: argparse.Namespace) -> str:
     if any(getattr(args, name) is not None for name in ("target", "samples", "lam")):
         raise InputError("--sweep runs the built-in grid; do not combine it with --target/--samples/--lam")
-    workers = os.cpu_count() or 1 if args.workers is None else parse_positive_int(args.workers, what="--workers")
+    workers = (os.cpu_count() or 1) if args.workers is None else parse_positive_int(args.workers, what="--workers")
     grid = default_grid()
     show = sys.stderr.isatty()
 

@@ -260,3 +260,27 @@ def test_every_check_can_fail(statement, scenario):
     assert not cert.conclusion.holds, f"{statement} cannot fail on {scenario}"
     assert cert.verdict in ("refuted", "not-applicable")
     assert cert.conclusion.detail  # the evidence names the failure
+
+
+def test_sweep_workers_option(monkeypatch, capsys):
+    import proofs_checks.cli as checks_cli
+
+    seen = {}
+
+    class Recorder:
+        def __init__(self, max_workers):
+            seen["workers"] = max_workers
+
+        def __enter__(self):
+            return None
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(checks_cli, "ProcessPoolExecutor", Recorder)
+    monkeypatch.setattr(checks_cli, "run_sweep", lambda grid, executor=None, progress=None: run_sweep(grid[:3]))
+    assert main(["check", "--sweep", "--workers", "3"]) == 0 and seen["workers"] == 3
+    seen.clear()
+    assert main(["check", "--sweep", "--workers", "1"]) == 0 and "workers" not in seen
+    assert main(["check", "--sweep", "--workers", "0"]) == 2
+    capsys.readouterr()
