@@ -71,6 +71,10 @@ class Certificate:
             return f"hypothesis fails: {names}. Conclusion {concl}: {self.conclusion.detail}"
         return self.conclusion.detail
 
+    def _repr_latex_(self) -> str:
+        """Jupyter display: statement, verdict, hypotheses and conclusion as a small table."""
+        return certificates_latex([self])
+
     def to_json(self) -> dict[str, Any]:
         return {
             "statement": self.statement,
@@ -94,3 +98,21 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     raise TypeError(f"cannot serialise {type(value).__name__} in a certificate")
+
+
+def _tex_text(text: str) -> str:
+    for a, b in (("\\", r"\textbackslash{}"), ("_", r"\_"), ("^", r"\^{}"), ("&", r"\&"), ("%", r"\%"), ("#", r"\#"),
+                 ("*", r"$^*$"), ("⋆", r"$\star$"), ("<=", r"$\le$"), (">=", r"$\ge$")):
+        text = text.replace(a, b)
+    return text
+
+
+def certificates_latex(certs: list[Certificate]) -> str:
+    """A LaTeX table of certificates for a handout: statement, verdict, hypotheses, evidence."""
+    lines = [r"\begin{tabular}{p{0.18\linewidth}p{0.12\linewidth}p{0.6\linewidth}}",
+             r"statement & verdict & hypotheses; evidence \\ \hline"]
+    for c in certs:
+        hyps = "; ".join((r"\checkmark~" if h.holds else r"$\times$~") + _tex_text(h.text) for h in c.hypotheses) or "--"
+        lines.append(f"{_tex_text(c.statement)} & {c.verdict} & {hyps}. {_tex_text(c.summary())} \\\\")
+    lines.append(r"\end{tabular}")
+    return "\n".join(lines)

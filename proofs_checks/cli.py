@@ -25,7 +25,7 @@ from reference.sizeguard import check_size, estimate_instance
 
 from . import blueprint as blueprint_module
 from .analysis import Analysis
-from .certificate import REFUTED
+from .certificate import REFUTED, certificates_latex
 from .registry import REGISTRY
 from .sweep import default_grid, run_sweep
 from .verify import verify_document
@@ -36,6 +36,7 @@ def add_commands(sub: Any) -> dict[str, Any]:
     instance_options(p, required=False)
     p.add_argument("--sweep", action="store_true", help="run every statement over the built-in grid of instances")
     p.add_argument("--workers", default=None, help="processes for --sweep (default: the number of cores)")
+    p.add_argument("--latex", action="store_true", help="print the certificates as a LaTeX table")
 
     p = sub.add_parser("blueprint", help="lint THEORY.md against the checks and show each statement's status")
     p.add_argument("--theory", default=None, help="path of THEORY.md (default: the repository's)")
@@ -61,7 +62,9 @@ def cmd_check(args: argparse.Namespace) -> str:
     check_size(estimate_instance(inst, generations=12), args.allow_large)
     an = Analysis(inst, backend=args.backend)
     certs = [entry.check(an) for entry in REGISTRY]
-    if args.json:
+    if args.latex:
+        text = certificates_latex(certs)
+    elif args.json:
         text = dumps({"format": "collapse-reference/check/1", "instance": inst.describe(),
                       "results": [c.to_json() for c in certs]})
     else:
@@ -82,7 +85,9 @@ def _check_symbolic(args: argparse.Namespace) -> str:
 
     inst = symbolic_instance_from(args)
     certs = check_symbolic(solve_symbolic(inst))
-    if args.json:
+    if args.latex:
+        text = certificates_latex(certs)
+    elif args.json:
         text = dumps({"format": "collapse-reference/check-symbolic/1", "instance": inst.describe(),
                       "symbols": list(inst.symbols), "results": [c.to_json() for c in certs]})
     else:

@@ -392,6 +392,7 @@ def symbolic_to_json(sol: SymbolicSolution, kernel: bool = False) -> dict[str, A
         "transient": [i for i in range(n_states) if i not in set(rec)],
         "stationary": [[s(p) for p in sol.stationary]],
         "barycenters": [[s(b) for b in sol.barycenter]],
+        "variances": [[s(sol.covariance[x][x]) for x in range(sol.instance.size)]],
         "absorbing": [i for i in rec if len(rec) == 1],
         "absorption_probabilities": [["1"] for _ in range(n_states)],
         "expected_absorption_time": [s(t) for t in sol.expected_absorption_time],

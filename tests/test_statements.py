@@ -284,3 +284,11 @@ def test_sweep_workers_option(monkeypatch, capsys):
     assert main(["check", "--sweep", "--workers", "1"]) == 0 and "workers" not in seen
     assert main(["check", "--sweep", "--workers", "0"]) == 2
     capsys.readouterr()
+
+
+def test_certificates_latex(capsys):
+    assert main(["check", "--target", "1/5,4/5", "--samples", "3", "--lam", "0", "--latex"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(r"\begin{tabular}") and r"$\times$~fresh fraction lam > 0" in out and "\t" not in out
+    cert = check_instance(Instance(target=law("1/2", "1/2"), samples=2, lam=F(1, 2)))[2]
+    assert r"\checkmark~fresh fraction" in cert._repr_latex_()
