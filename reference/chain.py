@@ -40,6 +40,38 @@ Row = tuple[Fraction, ...]
 
 
 @dataclass(frozen=True)
+class IntegerKernel:
+    """A kernel given as integers over one scale: ``P(i, j) = rows[i][j] / scale``."""
+
+    rows: tuple[tuple[int, ...], ...]
+    scale: int
+
+
+class _LazyRows(Sequence):
+    """The rows of an :class:`IntegerKernel` as Fractions, each row made on first access."""
+
+    def __init__(self, rows: Sequence[Sequence[int]], scale: int) -> None:
+        self._rows, self._scale = rows, scale
+        self._cache: dict[int, Row] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        row = self._cache.get(i)
+        if row is None:
+            row = self._cache[i] = tuple(Fraction(a, self._scale) if a else Fraction(0) for a in self._rows[i])
+        return row
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(other) == len(self) and all(tuple(a) == tuple(b) for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
 class FiniteChain:
     """An exact finite Markov chain.
 
@@ -62,7 +94,46 @@ class FiniteChain:
     labels: tuple[Hashable, ...] = ()
     backend: str = field(default="flint", compare=False)
 
+    @classmethod
+    def from_integer_kernel(cls, rows: Sequence[Sequence[int]], scale: int, labels: Sequence[Hashable] = (),
+                            backend: str = "flint") -> FiniteChain:
+        """The chain with ``P(i, j) = rows[i][j] / scale`` (integers); Fractions are made only when read.
+
+        >>> FiniteChain.from_integer_kernel([[2, 2], [0, 4]], 4).recurrent_classes
+        ((1,),)
+        """
+        return cls(IntegerKernel(tuple(tuple(r) for r in rows), scale), tuple(labels), backend)  # type: ignore[arg-type]
+
     def __post_init__(self) -> None:
+        if isinstance(self.matrix, IntegerKernel):
+            self._init_integer(self.matrix)
+        else:
+            self._init_fractions()
+        labels = tuple(self.labels) if self.labels else tuple(range(self.n_states))
+        if len(labels) != self.n_states:
+            raise InputError(f"{len(labels)} state labels for {self.n_states} states")
+        object.__setattr__(self, "labels", labels)
+        get_backend(self.backend)  # validate the name early
+
+    def _init_integer(self, kernel: IntegerKernel) -> None:
+        a, m = kernel.rows, kernel.scale
+        n = len(a)
+        if n == 0:
+            raise InputError("the kernel has no states; give at least one row")
+        if not isinstance(m, int) or m < 1:
+            raise InputError(f"kernel scale {m!r} must be a positive integer")
+        for i, row in enumerate(a):
+            if len(row) != n:
+                raise InputError(f"row {i} has {len(row)} entries, not {n} (the kernel must be square)")
+            if min(row) < 0:
+                j = min(range(n), key=lambda j: row[j])
+                raise InputError(f"entry ({i}, {j}) = {format_rational(Fraction(row[j], m))} is negative")
+            if sum(row) != m:
+                raise InputError(f"row {i} sums to {format_rational(Fraction(sum(row), m))}, not 1")
+        self.__dict__["integer_kernel"] = (a, m)
+        object.__setattr__(self, "matrix", _LazyRows(a, m))
+
+    def _init_fractions(self) -> None:
         matrix = tuple(tuple(row) for row in self.matrix)
         n = len(matrix)
         if n == 0:
@@ -82,21 +153,16 @@ class FiniteChain:
                 raise InputError(f"row {i} sums to {format_rational(Fraction(sum(row), m))}, not 1")
         self.__dict__["integer_kernel"] = (a, m)
         object.__setattr__(self, "matrix", matrix)
-        labels = tuple(self.labels) if self.labels else tuple(range(n))
-        if len(labels) != n:
-            raise InputError(f"{len(labels)} state labels for {n} states")
-        object.__setattr__(self, "labels", labels)
-        get_backend(self.backend)  # validate the name early
 
     # ------------------------------------------------------------------ structure
     @property
     def n_states(self) -> int:
-        return len(self.matrix)
+        return len(self.integer_kernel[0])
 
     @cached_property
     def successors(self) -> tuple[tuple[int, ...], ...]:
         """``successors[i]``: the states ``j`` with ``P(i, j) > 0``."""
-        return tuple(tuple(j for j, p in enumerate(row) if p) for row in self.matrix)
+        return tuple(tuple(j for j, a in enumerate(row) if a) for row in self.integer_kernel[0])
 
     @cached_property
     def communication_classes(self) -> tuple[tuple[int, ...], ...]:
@@ -120,7 +186,8 @@ class FiniteChain:
 
     @cached_property
     def absorbing_states(self) -> tuple[int, ...]:
-        return tuple(i for i, row in enumerate(self.matrix) if row[i] == 1)
+        a, m = self.integer_kernel
+        return tuple(i for i, row in enumerate(a) if row[i] == m)
 
     @cached_property
     def periods(self) -> tuple[int, ...]:

@@ -14,10 +14,12 @@ fitted states over all sample types, in the canonical order of the types that re
 from __future__ import annotations
 
 from fractions import Fraction
+from math import lcm
 
 from .chain import FiniteChain
 from .errors import CheckFailed, InputError
-from .model import Instance
+from .integer_core import scaled_row
+from .model import EmpiricalLaw, IIDMixing, Instance
 from .typespace import Type
 
 
@@ -51,14 +53,45 @@ def kernel_rows(instance: Instance) -> tuple[tuple[Fraction, ...], ...]:
     return tuple(rows)
 
 
+def integer_kernel(instance: Instance) -> tuple[list[list[int]], int]:
+    """The paper's kernel as integers ``(A, c^N)``, with no division at all.
+
+    With ``lam = p/r`` and ``mu*_x = t_x / T`` the sampling law from type ``k`` is
+    ``q_x(k) = (p t_x N + (r - p) T k_x) / c`` with ``c = r T N`` for every state, so
+    ``P(k, k') = W(k') / c^N`` with the integer weights of
+    :func:`reference.integer_core.scaled_row` (whose contracts CrossHair checks).
+
+    >>> from fractions import Fraction as F
+    >>> integer_kernel(Instance(target=(F(1, 2), F(1, 2)), samples=2, lam=F(0)))
+    ([[16, 0, 0], [4, 8, 4], [0, 0, 16]], 16)
+    """
+    if not paper_model(instance):
+        raise ValueError("integer_kernel is for the paper's estimator and mixing")
+    n = instance.samples
+    p, r = instance.lam.numerator, instance.lam.denominator
+    big_t = lcm(*(t.denominator for t in instance.target))
+    t = [x.numerator * (big_t // x.denominator) for x in instance.target]
+    rows = [scaled_row(tuple(p * tx * n + (r - p) * big_t * kx for tx, kx in zip(t, k)), n) for k in instance.space.types]
+    return rows, (r * big_t * n) ** n
+
+
+def paper_model(instance: Instance) -> bool:
+    """The paper's empirical-law estimator with i.i.d. mixing."""
+    return isinstance(instance.estimator, EmpiricalLaw) and isinstance(instance.mixing, IIDMixing)
+
+
 def build_chain(instance: Instance, backend: str = "flint") -> FiniteChain:
     """The recursive-training chain of ``instance`` as an exact :class:`FiniteChain`.
 
-    :class:`FiniteChain` checks that every row sums to exactly 1 (in integers); for a
-    kernel built here a failure is a bug, raised as :class:`CheckFailed`.
+    For the paper's model the kernel is built on integers (:func:`integer_kernel`) and its
+    Fractions are only made when read; otherwise from the estimator and mixing
+    (:func:`kernel_rows`).  :class:`FiniteChain` checks that every row sums to exactly 1
+    (in integers); for a kernel built here a failure is a bug, raised as :class:`CheckFailed`.
     """
-    rows = kernel_rows(instance)
     try:
-        return FiniteChain(rows, labels=kernel_states(instance), backend=backend)
+        if paper_model(instance):
+            rows, scale = integer_kernel(instance)
+            return FiniteChain.from_integer_kernel(rows, scale, labels=instance.space.types, backend=backend)
+        return FiniteChain(kernel_rows(instance), labels=kernel_states(instance), backend=backend)
     except InputError as exc:
         raise CheckFailed(f"the model's kernel is not stochastic: {exc}") from None

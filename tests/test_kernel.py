@@ -49,3 +49,16 @@ def test_lam_one_rows_are_the_target_multinomial():
     rows = kernel_rows(Instance(target=target, samples=3, lam=F(1)))
     expected = tuple(multinomial(3, target, k) for k in [(3, 0), (2, 1), (1, 2), (0, 3)])
     assert all(row == expected for row in rows)
+
+
+@pytest.mark.parametrize("target, n, lam", [(law("1/4", "3/4"), 4, F(1, 3)), (law("1/2", "1/3", "1/6"), 3, F(1, 5)),
+                                            (law("1/2", "1/2", "0"), 3, F(1, 2)), (law("1/3", "2/3"), 5, F(0)),
+                                            (law("1/10", "1/5", "3/10", "2/5"), 2, F(1))])
+def test_integer_kernel_equals_the_generic_builder(target, n, lam):
+    from reference.kernel import build_chain, integer_kernel
+
+    inst = Instance(target=target, samples=n, lam=lam)
+    rows, scale = integer_kernel(inst)
+    assert [[F(a, scale) for a in row] for row in rows] == [list(r) for r in kernel_rows(inst)]
+    chain = build_chain(inst)
+    assert [tuple(r) for r in chain.matrix] == list(kernel_rows(inst))   # lazily made Fractions
