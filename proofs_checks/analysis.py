@@ -11,7 +11,6 @@ identity is checked as an exact integer equality.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -87,9 +86,3 @@ class Analysis:
     @cached_property
     def stationary_barycenters(self) -> tuple[Law, ...]:
         return tuple(barycenter(pi, self.state_laws) for pi in self.chain.stationary_distributions)
-
-    def first_difference(self, left: Sequence[Sequence[Fraction]], right: Sequence[Sequence[Fraction]]) -> int | None:
-        for i, (a, b) in enumerate(zip(left, right, strict=True)):
-            if tuple(a) != tuple(b):
-                return i
-        return None

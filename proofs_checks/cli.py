@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reference import Instance
-from reference.cli import DEMO, common_options, digits_from, instance_from, instance_options, symbolic_instance_from, symbolic_requested
+from reference.cli import DEMO, digits_from, instance_from, instance_options, symbolic_instance_from, symbolic_requested
 from reference.errors import InputError, StatementRefuted
 from reference.rationals import parse_law, parse_positive_int
 from reference.report import describe_instance, table

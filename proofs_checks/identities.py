@@ -19,8 +19,6 @@ vacuous on a finite space.
 
 from __future__ import annotations
 
-from typing import Any
-
 import sympy
 
 from reference.symbolic import SymbolicSolution
@@ -95,6 +93,3 @@ def check_symbolic(sol: SymbolicSolution) -> list[Certificate]:
     order = ["Lemma III.1", "Lemma III.2", "Theorem III.3", "Degeneration (Section III)", "Lemma IV.1"]
     return sorted(certs, key=lambda c: order.index(c.statement))
 
-
-def certificates_json(certs: list[Certificate]) -> list[dict[str, Any]]:
-    return [c.to_json() for c in certs]

@@ -6,7 +6,7 @@ import argparse
 from fractions import Fraction
 from typing import Any
 
-from .cli import common_options, digits_from, instance_from, instance_options
+from .cli import digits_from, instance_from, instance_options
 from .compare import all_within, compare, load_candidate
 from .errors import InputError, StatementRefuted
 from .golden import default_grid, read_grid, verify_fixtures, write_fixtures

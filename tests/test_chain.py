@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reference import FiniteChain, Instance, InputError, build_chain, solve
+from reference import FiniteChain, Instance, InputError, solve
 
 h, t, z, o = F(1, 2), F(1, 3), F(0), F(1)
 
