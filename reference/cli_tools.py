@@ -31,6 +31,7 @@ def add_commands(sub: Any) -> dict[str, Any]:
     p.add_argument("--out", help="directory to write the fixtures and index.json into")
     p.add_argument("--grid", default="default", help="'default' (built-in grid) or a JSON file listing {target, samples, lam}")
     p.add_argument("--verify", metavar="DIR", help="re-solve every fixture in DIR and check it is still exact")
+    p.add_argument("--workers", default="1", help="processes computing the fixtures (default 1)")
 
     p = sub.add_parser("simulate", help="Monte Carlo replicas of the recursion, tested against the exact law")
     instance_options(p)
@@ -103,7 +104,14 @@ def cmd_golden(args: argparse.Namespace) -> str:
     instances = default_grid() if args.grid == "default" else read_grid(args.grid)
     for inst in instances:
         check_size(estimate_instance(inst), False)
-    paths = write_fixtures(instances, args.out)
+    workers = parse_positive_int(args.workers, what="--workers")
+    if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            paths = write_fixtures(instances, args.out, executor=pool)
+    else:
+        paths = write_fixtures(instances, args.out)
     return f"wrote {len(paths)} fixtures and index.json to {args.out}"
 
 

@@ -11,6 +11,7 @@ directory can be re-checked at any time.
 from __future__ import annotations
 
 import json
+from concurrent.futures import Executor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -79,17 +80,22 @@ def fixture(instance: Instance) -> dict[str, Any]:
             "note": "float64 values are the correctly rounded exact rationals; compare against 'exact' for ground truth"}
 
 
-def write_fixtures(instances: list[Instance], out: str | Path) -> list[Path]:
-    """Write one fixture per instance plus ``index.json``; return the paths."""
+def write_fixtures(instances: list[Instance], out: str | Path, executor: Executor | None = None) -> list[Path]:
+    """Write one fixture per instance plus ``index.json``; return the paths.
+
+    The fixtures are computed through ``executor`` when given (any
+    ``concurrent.futures.Executor``: a process pool, or a cluster's executor).
+    """
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"--out {str(out)!r} cannot be created: {exc.strerror or exc}") from None
     paths = []
-    for inst in instances:
+    fixtures = executor.map(fixture, instances) if executor else map(fixture, instances)
+    for inst, data in zip(instances, fixtures):
         path = out / name_of(inst)
-        path.write_text(dumps(fixture(inst)) + "\n")
+        path.write_text(dumps(data) + "\n")
         paths.append(path)
     (out / "index.json").write_text(dumps({"format": GOLDEN_FORMAT, "generator": f"collapse-reference {__version__}",
                                            "fixtures": [p.name for p in paths]}) + "\n")

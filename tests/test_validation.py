@@ -183,3 +183,12 @@ def test_simulator_bad_input(capsys):
     assert main(["simulate", "--target", "1/2,1/2", "--samples", "3", "--lam", "0", "--start", "2,1", "--generations", "1",
                  "--replicas", "0"]) == 2
     assert "--replicas '0' must be >= 1" in capsys.readouterr().err
+
+
+def test_golden_with_workers_matches_sequential(tmp_path):
+    assert main(["golden", "--out", str(tmp_path / "a"), "--workers", "2"]) == 0
+    assert main(["golden", "--out", str(tmp_path / "b")]) == 0
+    names = json.loads((tmp_path / "a" / "index.json").read_text())["fixtures"]
+    assert names == json.loads((tmp_path / "b" / "index.json").read_text())["fixtures"]
+    for name in names:
+        assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
