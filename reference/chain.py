@@ -236,6 +236,24 @@ class FiniteChain:
             raise CheckFailed(f"fast path gave {len(laws)} stationary laws for {len(self.recurrent_classes)} recurrent classes")
         self.__dict__["stationary_distributions"] = laws
 
+    def provide_absorption(self, probabilities: Sequence[Sequence[Fraction]], times: Sequence[Fraction]) -> None:
+        """Supply absorption probabilities and expected times computed by a fast path.
+
+        Stored in place of the dense solve; :meth:`certify` re-checks ``h = P h`` and
+        ``t = 1 + P t`` on every transient row and the boundary values, which determine
+        them uniquely.
+        """
+        probs = tuple(tuple(r) for r in probabilities)
+        times = tuple(times)
+        if len(probs) != self.n_states or len(times) != self.n_states:
+            raise CheckFailed("fast path gave absorption data of the wrong length")
+        classes = self.recurrent_classes
+        for c, cls in enumerate(classes):
+            for i in cls:
+                if times[i] != 0 or probs[i] != tuple(Fraction(int(k == c)) for k in range(len(classes))):
+                    raise CheckFailed(f"fast path gave wrong boundary values at recurrent state {i}")
+        self.__dict__["_absorption"] = (probs, times)
+
     # ------------------------------------------------------------------ absorption
     @cached_property
     def _absorption(self) -> tuple[tuple[Row, ...], Row]:

@@ -101,6 +101,44 @@ def moments_apply(instance: Instance) -> bool:
     return isinstance(instance.estimator, EmpiricalLaw) and isinstance(instance.mixing, IIDMixing) and instance.lam > 0
 
 
+def lumping_applies(instance: Instance) -> bool:
+    """λ = 0 with the paper's model: the kernel commutes with permutations of S."""
+    return isinstance(instance.estimator, EmpiricalLaw) and isinstance(instance.mixing, IIDMixing) and instance.lam == 0
+
+
+def collapse_by_lumping(instance: Instance, chain: FiniteChain) -> tuple[list[list[Fraction]], list[Fraction]]:
+    """Absorption data at λ = 0 from the chain lumped on sorted types (orbits under permutations of S).
+
+    At λ = 0, ``P(k, k') = Multinomial(N, k/N)(k')`` is invariant under permuting S, so
+    the chain on orbits (sorted count vectors) is lumpable and the expected absorption time
+    is constant on orbits: ``t(k) = t~(sort(k))`` with ``(I - Q~) t~ = 1`` on the lumped
+    chain (about ``d!`` times fewer states).  The absorption probabilities are the
+    martingale's ``k_x / N`` (Theorem IV.3).  Both are then certified against the full
+    kernel by :meth:`FiniteChain.certify` (``t = 1 + P t``, ``h = P h`` on every row).
+    """
+    states = chain.labels
+    a, m = chain.integer_kernel
+    orbit_of = [tuple(sorted(k, reverse=True)) for k in states]
+    orbits = sorted(set(orbit_of), reverse=True)
+    index = {o: i for i, o in enumerate(orbits)}
+    representative = {}
+    for i, o in enumerate(orbit_of):
+        representative.setdefault(o, i)
+    lumped = []
+    for o in orbits:
+        row = [0] * len(orbits)
+        for j, w in enumerate(a[representative[o]]):
+            if w:
+                row[index[orbit_of[j]]] += w
+        lumped.append(row)
+    small = FiniteChain.from_integer_kernel(lumped, m, labels=orbits, backend=chain.backend)
+    times = [small.expected_absorption_times[index[o]] for o in orbit_of]
+    n = instance.samples
+    dirac_point = [max(range(len(states[c[0]])), key=lambda x: states[c[0]][x]) for c in chain.recurrent_classes]
+    probs = [[Fraction(k[x], n) for x in dirac_point] for k in states]
+    return probs, times
+
+
 def solve(instance: Instance, backend: str = "flint", certify: bool = True, method: str = "auto") -> Solution:
     """Build the chain of ``instance`` and analyse it exactly.
 
@@ -108,7 +146,8 @@ def solve(instance: Instance, backend: str = "flint", certify: bool = True, meth
     ``pi (P - I) = 0`` per recurrent class with the linear-algebra backend (the readable
     reference path); ``moments`` uses the triangular factorial-moment recursion of
     :mod:`reference.moments` (the paper's chain with ``lam > 0`` only); ``auto`` takes
-    ``moments`` where it applies.  With ``certify`` (the default) every answer — whichever
+    ``moments`` where it applies, and at ``lam = 0`` computes the absorption data on the
+    chain lumped by symmetry (:func:`collapse_by_lumping`).  With ``certify`` (the default) every answer — whichever
     path produced it — is re-checked by :meth:`FiniteChain.certify` against the kernel,
     and a :class:`~reference.errors.CheckFailed` is raised if any identity fails.
     """
@@ -120,6 +159,8 @@ def solve(instance: Instance, backend: str = "flint", certify: bool = True, meth
     sol = Solution(instance=instance, chain=chain)
     if method != "dense" and moments_apply(instance):
         chain.provide_stationary([exact_stationary_law(list(instance.target), instance.samples, instance.lam)])
+    if method != "dense" and lumping_applies(instance):
+        chain.provide_absorption(*collapse_by_lumping(instance, chain))
     if certify:
         chain.require_certified()
     return sol

@@ -108,3 +108,26 @@ def test_evolve_laws_are_distributions():
     ev = evolve(Instance(target=law("1/5", "4/5"), samples=5, lam=F(1, 3)), (5, 0), 6)
     assert all(sum(dist) == 1 and min(dist) >= 0 for dist in ev.laws)
     assert ev.laws[0][0] == 1
+
+
+@pytest.mark.parametrize("n, d", [(6, 2), (7, 2), (4, 3), (5, 3), (3, 4)])
+def test_lumped_absorption_equals_the_dense_solve(n, d):
+    # the symmetry-lumped fast path at lam = 0 (method auto) against the full dense solve
+    inst = Instance(target=uniform(d), samples=n, lam=F(0))
+    fast, dense = solve(inst), solve(inst, method="dense")
+    assert fast.expected_absorption_time == dense.expected_absorption_time
+    assert fast.absorption_probabilities == dense.absorption_probabilities
+
+
+def test_lumping_certification_catches_a_wrong_time():
+    from reference.errors import CheckFailed
+    from reference.kernel import build_chain
+    from reference.solution import collapse_by_lumping
+
+    inst = Instance(target=uniform(2), samples=4, lam=F(0))
+    chain = build_chain(inst)
+    probs, times = collapse_by_lumping(inst, chain)
+    times[2] += 1
+    chain.provide_absorption(probs, times)
+    with pytest.raises(CheckFailed, match="expected time t at state"):
+        chain.require_certified()
