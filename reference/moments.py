@@ -55,6 +55,25 @@ def _falling(n: int, j: int) -> int:
     return out
 
 
+def _power_tables(a: Sequence[Any], b: Any, order: int, one: Any) -> list[list[list[Any]]]:
+    """``T[x][j][l]``: the coefficient of ``(k_x)_l`` in ``(a_x + b k_x)^j``, ``j <= order``.
+
+    Multiplying by ``a + b k`` maps ``(k)_l`` to ``(a + b l) (k)_l + b (k)_{l+1}``, hence
+    ``T(j+1, l) = (a + b l) T(j, l) + b T(j, l-1)``.
+    """
+    tables = []
+    for ax in a:
+        t = [[one]]
+        for j in range(order):
+            prev = t[-1]
+            row = [(ax + b * l) * prev[l] for l in range(j + 1)] + [one * 0]
+            for l in range(1, j + 2):
+                row[l] = row[l] + b * prev[l - 1]
+            t.append(row)
+        tables.append(t)
+    return tables
+
+
 def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, one: Any = 1,
                                  max_order: int | None = None) -> dict[Index, Any]:
     """``M_j`` for every multi-index ``j`` on the first ``d - 1`` coordinates, ``|j| <= N``
@@ -74,18 +93,7 @@ def stationary_factorial_moments(target: Sequence[Any], samples: int, lam: Any, 
     coords = len(target) - 1
     one = one * 1
     b = (one - lam) / n
-    a = [lam * t for t in target[:coords]]
-    # T[x][j][l]: coefficient of (k_x)_l in q_x(k)^j
-    tables = []
-    for x in range(coords):
-        t = [[one]]
-        for j in range(order):
-            prev = t[-1]
-            row = [(a[x] + b * l) * prev[l] for l in range(j + 1)] + [one * 0]
-            for l in range(1, j + 2):
-                row[l] = row[l] + b * prev[l - 1]
-            t.append(row)
-        tables.append(t)
+    tables = _power_tables([lam * t for t in target[:coords]], b, order, one)
     moments: dict[Index, Any] = {tuple([0] * coords): one}
     for j in _indices(order, coords)[1:]:
         s = sum(j)
@@ -125,49 +133,6 @@ def exact_stationary_moments(target: Sequence[Fraction], samples: int, lam: Frac
     return {j: coprime_fraction(int(v.p), int(v.q)) for j, v in raw.items() if sum(j) >= 1}
 
 
-def law_from_factorial_moments(moments: dict[Index, Any], samples: int, size: int, one: Any = 1) -> list[Any]:
-    """The law over the types (canonical order) from the factorial moments on ``d - 1`` coordinates."""
-    n = samples
-    coords = size - 1
-    zero = one * 0
-    if coords == 0:
-        return [one * 1]
-    # binomial moments B_l = M_l / prod l_x!, then invert coordinate by coordinate
-    f: dict[Index, Any] = {}
-    for l, m in moments.items():
-        denom = 1
-        for lx in l:
-            denom *= factorial(lx)
-        f[l] = m / denom if denom != 1 else m
-    keys = list(f)
-    for x in range(coords):
-        g: dict[Index, Any] = {}
-        for k in keys:
-            acc = zero
-            for lx in range(k[x], n - (sum(k) - k[x]) + 1):
-                l = k[:x] + (lx,) + k[x + 1:]
-                v = f.get(l)
-                if v is None:
-                    continue
-                c = comb(lx, k[x])
-                term = v * c if c != 1 else v
-                acc = acc - term if (lx - k[x]) % 2 else acc + term
-            g[k] = acc
-        f = g
-    return [f[k[:coords]] for k in iter_types(n, size)]
-
-
-def stationary_law(target: Sequence[Any], samples: int, lam: Any, one: Any = 1) -> list[Any]:
-    """The unique stationary law (λ > 0) over the types in canonical order, by the moment path.
-
-    >>> from fractions import Fraction as F
-    >>> [str(p) for p in stationary_law([F(1, 4), F(3, 4)], 4, F(1, 3))]   # theory-reference row 1
-    ['3/128', '21/256', '45/256', '79/256', '105/256']
-    """
-    moments = stationary_factorial_moments(target, samples, lam, one)
-    return law_from_factorial_moments(moments, samples, len(target), one)
-
-
 def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one: Any) -> tuple[list[Any], Any]:
     """The stationary law as ``(numerators, common_denominator)``, with no division inside.
 
@@ -188,16 +153,7 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     coords = len(a)
     size = coords + 1
     zero = one * 0
-    tables = []
-    for x in range(coords):
-        t = [[one]]
-        for j in range(n):
-            prev = t[-1]
-            row = [(a[x] + b * l) * prev[l] for l in range(j + 1)] + [zero]
-            for l in range(1, j + 2):
-                row[l] = row[l] + b * prev[l - 1]
-            t.append(row)
-        tables.append(t)
+    tables = _power_tables(a, b, n, one)
     d_factors = [one]
     b_power, c_power = one, one
     for i in range(1, n + 1):

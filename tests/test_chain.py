@@ -4,9 +4,9 @@ from fractions import Fraction as F
 
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 from reference import FiniteChain, Instance, InputError, solve
+from reference.testing import instances
 
 h, t, z, o = F(1, 2), F(1, 3), F(0), F(1)
 
@@ -88,27 +88,14 @@ def test_backends_agree_exactly(target, n, lam):
     assert a.chain.evolve(a.stationary[0], 3) == b.chain.evolve(b.stationary[0], 3)
 
 
-small_fraction = st.builds(F, st.integers(0, 6), st.integers(1, 6)).filter(lambda x: x <= 1)
-
-
-@st.composite
-def instances(draw, max_d=4, max_n=5):
-    d = draw(st.integers(1, max_d))
-    weights = draw(st.lists(st.integers(0, 4), min_size=d, max_size=d).filter(lambda w: sum(w) > 0))
-    target = tuple(F(w, sum(weights)) for w in weights)
-    n = draw(st.integers(1, max_n if d < 4 else min(max_n, 4)))
-    lam = draw(st.one_of(st.just(F(0)), st.just(F(1)), small_fraction))
-    return Instance(target=target, samples=n, lam=lam)
-
-
-@given(instances(max_n=6))
+@given(instances(max_states=35, max_samples=6))
 def test_moment_path_equals_dense_solve(inst):
     if inst.lam == 0:
         return
     assert solve(inst, method="moments").stationary == solve(inst, method="dense").stationary
 
 
-@given(instances())
+@given(instances(max_states=20, max_samples=5))
 def test_properties_of_random_instances(inst):
     sol = solve(inst)  # certify() runs inside
     n, d = inst.samples, inst.size

@@ -18,7 +18,7 @@ from reference.chainfile import read_chain_file
 from reference.cli import main
 from reference.serialise import load_schema
 from tests.conftest import law
-from tests.test_chain import instances
+from reference.testing import instances
 
 BY_ID = {e.statement: e for e in REGISTRY}
 
@@ -214,7 +214,7 @@ def test_blueprint_lint_clean_and_detects_problems():
     assert any("names check" in p for p in lint(text.replace("`proofs_checks.martingale`", "`proofs_checks.other`")))
 
 
-@given(instances(max_d=4, max_n=6))
+@given(instances(max_states=35, max_samples=6))
 def test_every_statement_as_expected_on_random_instances(inst):
     for e in REGISTRY:
         assert e.check(Analysis(inst)).verdict == expected_verdict(e.label, inst), e.statement
