@@ -30,11 +30,11 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from math import gcd, lcm
+from math import gcd
 
 from .errors import CheckFailed, InputError
 from .linalg import get_backend
-from .rationals import format_rational
+from .rationals import common_denominator, format_rational
 
 Row = tuple[Fraction, ...]
 
@@ -43,8 +43,9 @@ Row = tuple[Fraction, ...]
 class IntegerKernel:
     """A kernel given as integers over one scale: ``P(i, j) = rows[i][j] / scale``."""
 
-    rows: tuple[tuple[int, ...], ...]
+    rows: Sequence[Sequence[int]]
     scale: int
+    successors: tuple[tuple[int, ...], ...] | None = None
 
 
 class _LazyRows(Sequence):
@@ -96,12 +97,20 @@ class FiniteChain:
 
     @classmethod
     def from_integer_kernel(cls, rows: Sequence[Sequence[int]], scale: int, labels: Sequence[Hashable] = (),
-                            backend: str = "flint") -> FiniteChain:
+                            backend: str = "flint", successors: Sequence[Sequence[int]] | None = None) -> FiniteChain:
         """The chain with ``P(i, j) = rows[i][j] / scale`` (integers); Fractions are made only when read.
+
+        With ``successors`` (the support of every row, known from the model) ``rows`` may be
+        a lazy sequence that builds and checks each row when first read: class structure,
+        periods and absorbing states then need no row at all, which is what lets the fast
+        paths skip the ``n^2``-entry kernel.  Without it every row is checked here.
 
         >>> FiniteChain.from_integer_kernel([[2, 2], [0, 4]], 4).recurrent_classes
         ((1,),)
         """
+        if successors is not None:
+            support = tuple(tuple(s) for s in successors)
+            return cls(IntegerKernel(rows, scale, support), tuple(labels), backend)  # type: ignore[arg-type]
         return cls(IntegerKernel(tuple(tuple(r) for r in rows), scale), tuple(labels), backend)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
@@ -122,6 +131,13 @@ class FiniteChain:
             raise InputError("the kernel has no states; give at least one row")
         if not isinstance(m, int) or m < 1:
             raise InputError(f"kernel scale {m!r} must be a positive integer")
+        if kernel.successors is not None:  # rows are checked by their lazy provider
+            if len(kernel.successors) != n:
+                raise InputError(f"{len(kernel.successors)} successor lists for {n} states")
+            self.__dict__["successors"] = kernel.successors
+            self.__dict__["integer_kernel"] = (a, m)
+            object.__setattr__(self, "matrix", _LazyRows(a, m))
+            return
         for i, row in enumerate(a):
             if len(row) != n:
                 raise InputError(f"row {i} has {len(row)} entries, not {n} (the kernel must be square)")
@@ -186,8 +202,7 @@ class FiniteChain:
 
     @cached_property
     def absorbing_states(self) -> tuple[int, ...]:
-        a, m = self.integer_kernel
-        return tuple(i for i, row in enumerate(a) if row[i] == m)
+        return tuple(i for i, succ in enumerate(self.successors) if succ == (i,))
 
     @cached_property
     def periods(self) -> tuple[int, ...]:
@@ -331,7 +346,7 @@ class FiniteChain:
         a, m = self.integer_kernel
         n = self.n_states
         for c, (cls, pi) in enumerate(zip(self.recurrent_classes, self.stationary_distributions, strict=True)):
-            num, den = _common_denominator(pi)
+            num, den = common_denominator(pi)
             if sum(num) != den:
                 failures.append(f"stationary law {c} sums to {format_rational(Fraction(sum(num), den))}, not 1")
             members = set(cls)
@@ -354,7 +369,7 @@ class FiniteChain:
             for c in range(len(self.recurrent_classes))
         ]
         for name, values, constant in columns:
-            num, den = _common_denominator(values)
+            num, den = common_denominator(values)
             for i in self.transient_states:
                 rhs = sum(a[i][j] * num[j] for j in self.successors[i]) + constant * den * m
                 if rhs != num[i] * m:
@@ -393,12 +408,6 @@ def _integer_matrix(matrix: Sequence[Sequence[Fraction]]) -> tuple[tuple[tuple[i
     for den in {p.denominator for row in matrix for p in row}:
         m = m * den // gcd(m, den)
     return tuple(tuple(p.numerator * (m // p.denominator) for p in row) for row in matrix), m
-
-
-def _common_denominator(values: Sequence[Fraction]) -> tuple[list[int], int]:
-    """Integers ``num`` and ``den`` with ``values[i] = num[i] / den``."""
-    den = lcm(*(v.denominator for v in values)) if values else 1
-    return [v.numerator * (den // v.denominator) for v in values], den
 
 
 def _strongly_connected_components(successors: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:

@@ -121,7 +121,7 @@ def digits_from(args: argparse.Namespace) -> int:
 
 def symbolic_requested(args: argparse.Namespace) -> bool:
     """Whether --lam or --target names a symbol (e.g. --lam lam, --target p,1-p)."""
-    from .symbolic import is_symbolic
+    from .rationals import is_symbolic
 
     return any(is_symbolic(t) for t in (args.lam or "", *(args.target or "").split(",")))
 

@@ -15,7 +15,6 @@ from .rationals import (format_decimal, format_rational, format_scientific, pars
                         parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational)
 from .report import describe_instance, table
 from .serialise import dumps
-from .simulate import simulate, terminal_progress
 from .sizeguard import check_size, estimate_instance
 from .solution import evolve, solve
 
@@ -116,6 +115,8 @@ def cmd_golden(args: argparse.Namespace) -> str:
 
 
 def cmd_simulate(args: argparse.Namespace) -> str:
+    from .simulate import simulate, terminal_progress  # numpy and mpmath only when simulating
+
     inst = instance_from(args)
     digits = digits_from(args)
     start = parse_counts(args.start, what="--start")

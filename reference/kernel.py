@@ -13,6 +13,7 @@ fitted states over all sample types, in the canonical order of the types that re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from math import lcm
 
@@ -67,12 +68,73 @@ def integer_kernel(instance: Instance) -> tuple[list[list[int]], int]:
     """
     if not paper_model(instance):
         raise ValueError("integer_kernel is for the paper's estimator and mixing")
+    weights, c = sampling_weights(instance)
+    return [scaled_row(u, instance.samples) for u in weights], c**instance.samples
+
+
+def sampling_weights(instance: Instance) -> tuple[list[Type], int]:
+    """``(u, c)``: the paper's sampling law from type ``k`` is ``q(k) = u[k] / c`` in integers.
+
+    With ``lam = p/r`` and ``mu*_x = t_x / T``: ``u_x(k) = p t_x N + (r - p) T k_x`` and
+    ``c = r T N``, the same ``c`` for every state.
+
+    >>> from fractions import Fraction as F
+    >>> sampling_weights(Instance(target=(F(1, 4), F(3, 4)), samples=2, lam=F(1, 3)))
+    ([(10, 14), (6, 18), (2, 22)], 24)
+    """
+    if not paper_model(instance):
+        raise ValueError("sampling_weights is for the paper's estimator and mixing")
     n = instance.samples
     p, r = instance.lam.numerator, instance.lam.denominator
     big_t = lcm(*(t.denominator for t in instance.target))
     t = [x.numerator * (big_t // x.denominator) for x in instance.target]
-    rows = [scaled_row(tuple(p * tx * n + (r - p) * big_t * kx for tx, kx in zip(t, k)), n) for k in instance.space.types]
-    return rows, (r * big_t * n) ** n
+    weights = [tuple(p * tx * n + (r - p) * big_t * kx for tx, kx in zip(t, k)) for k in instance.space.types]
+    return weights, r * big_t * n
+
+
+class PaperKernelRows(Sequence):
+    """The rows of the paper's integer kernel, each built (and checked) when first read.
+
+    Row ``k`` is :func:`reference.integer_core.scaled_row` of the sampling weights; it is
+    checked to sum to ``c^N`` and to be positive exactly on :func:`paper_successors`.
+    """
+
+    def __init__(self, weights: Sequence[Type], samples: int, scale: int, successors: Sequence[Sequence[int]]) -> None:
+        self._weights, self._samples, self._scale, self._successors = weights, samples, scale, successors
+        self._cache: dict[int, tuple[int, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._weights)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        row = self._cache.get(i)
+        if row is None:
+            row = tuple(scaled_row(self._weights[i], self._samples))
+            if sum(row) != self._scale or tuple(j for j, w in enumerate(row) if w) != tuple(self._successors[i]):
+                raise CheckFailed(f"kernel row {i} does not sum to c^N or has the wrong support")
+            self._cache[i] = row
+        return row
+
+
+def paper_successors(instance: Instance, weights: Sequence[Type]) -> list[tuple[int, ...]]:
+    """The support of every kernel row: the types ``j`` with ``j_x = 0`` wherever ``u_x(k) = 0``.
+
+    >>> from fractions import Fraction as F
+    >>> inst = Instance(target=(F(1), F(0)), samples=2, lam=F(1, 2))
+    >>> paper_successors(inst, sampling_weights(inst)[0])
+    [(0,), (0, 1), (0, 1, 2)]
+    """
+    types = instance.space.types
+    by_support: dict[tuple[bool, ...], tuple[int, ...]] = {}
+    out = []
+    for u in weights:
+        key = tuple(w > 0 for w in u)
+        if key not in by_support:
+            by_support[key] = tuple(j for j, t in enumerate(types) if all(key[x] or not c for x, c in enumerate(t)))
+        out.append(by_support[key])
+    return out
 
 
 def paper_model(instance: Instance) -> bool:
@@ -90,8 +152,12 @@ def build_chain(instance: Instance, backend: str = "flint") -> FiniteChain:
     """
     try:
         if paper_model(instance):
-            rows, scale = integer_kernel(instance)
-            return FiniteChain.from_integer_kernel(rows, scale, labels=instance.space.types, backend=backend)
+            weights, c = sampling_weights(instance)
+            successors = paper_successors(instance, weights)
+            scale = c**instance.samples
+            rows = PaperKernelRows(weights, instance.samples, scale, successors)
+            return FiniteChain.from_integer_kernel(rows, scale, labels=instance.space.types, backend=backend,
+                                                   successors=successors)
         return FiniteChain(kernel_rows(instance), labels=kernel_states(instance), backend=backend)
     except InputError as exc:
         raise CheckFailed(f"the model's kernel is not stochastic: {exc}") from None

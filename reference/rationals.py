@@ -26,6 +26,40 @@ _INTEGER = r"[+-]?\d+"
 _RATIO = re.compile(rf"^\s*({_INTEGER})\s*/\s*(\d+)\s*$")
 _DECIMAL = re.compile(r"^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
 _MAX_EXPONENT = 10_000
+_FAST_DIGITS = 2_000
+
+
+def int_to_text(n: int) -> str:
+    """Decimal digits of ``n`` with no length limit and in subquadratic time.
+
+    Python's own ``str(int)`` is quadratic and refuses more than 4,300 digits by default;
+    exact stationary laws reach millions of digits (d = 2, N = 400: ~83,000 digits per
+    number), so long integers go through FLINT's ``fmpz`` (GMP's radix conversion).
+
+    >>> int_to_text(-12), int_to_text(10**6000 + 7)[:3], int_to_text(10**6000 + 7)[-3:], len(int_to_text(10**6000))
+    ('-12', '100', '007', 6001)
+    """
+    if -(10**18) < n < 10**18 or n.bit_length() < 3.3 * _FAST_DIGITS:
+        try:
+            return str(n)
+        except ValueError:  # pragma: no cover - only under a lowered sys limit
+            pass
+    import flint
+
+    return str(flint.fmpz(n))
+
+
+def text_to_int(digits: str) -> int:
+    """``int(digits)`` for a validated string of optionally signed decimal digits, any length (see :func:`int_to_text`).
+
+    >>> text_to_int("-42"), text_to_int("9" * 5000) == 10**5000 - 1
+    (-42, True)
+    """
+    if len(digits) < _FAST_DIGITS:
+        return int(digits)
+    import flint
+
+    return int(flint.fmpz(digits))
 
 
 def parse_rational(text: str, *, what: str = "number") -> Fraction:
@@ -41,15 +75,15 @@ def parse_rational(text: str, *, what: str = "number") -> Fraction:
         raise InputError(f"{what} {text!r} is not text; write it as e.g. 1/3, 0.25 or 2")
     match = _RATIO.match(text)
     if match:
-        denominator = int(match.group(2))
+        denominator = text_to_int(match.group(2))
         if denominator == 0:
             raise InputError(f"{what} {text.strip()!r} has denominator 0")
-        return Fraction(int(match.group(1)), denominator)
+        return Fraction(text_to_int(match.group(1)), denominator)
     match = _DECIMAL.match(text)
     if match and (match.group(2) or match.group(3)):
         sign, whole, frac, exponent = match.groups()
         digits = (whole or "") + (frac or "")
-        value = Fraction(int(digits or "0"), 10 ** len(frac or ""))
+        value = Fraction(text_to_int(digits or "0"), 10 ** len(frac or ""))
         if exponent is not None:
             e = int(exponent)
             if abs(e) > _MAX_EXPONENT:
@@ -141,6 +175,21 @@ def parse_nonnegative_int(text: str, *, what: str) -> int:
     return parse_int(text, what=what, minimum=0)
 
 
+def common_denominator(values: Sequence[Fraction]) -> tuple[list[int], int]:
+    """Integers ``num`` and ``den`` (the lcm of the denominators) with ``values[i] = num[i] / den``.
+
+    Cheap even for huge exact laws: their denominators all divide one common one, so
+    each gcd inside the lcm finishes in a step or two.
+
+    >>> common_denominator([Fraction(1, 2), Fraction(1, 3), Fraction(0)])
+    ([3, 2, 0], 6)
+    """
+    from math import lcm
+
+    den = lcm(*(v.denominator for v in values)) if values else 1
+    return [v.numerator * (den // v.denominator) for v in values], den
+
+
 def format_rational(x: Fraction | int) -> str:
     """``"p/q"``, or ``"p"`` when the denominator is 1 (the JSON form of a rational).
 
@@ -148,7 +197,9 @@ def format_rational(x: Fraction | int) -> str:
     ('3/128', '2')
     """
     x = Fraction(x)
-    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+    if x.denominator == 1:
+        return int_to_text(x.numerator)
+    return f"{int_to_text(x.numerator)}/{int_to_text(x.denominator)}"
 
 
 def format_decimal(x: Fraction | int, digits: int = 6) -> str:
@@ -176,9 +227,12 @@ def format_scientific(x: Fraction | int, digits: int = 3) -> str:
         return "0"
     sign = "-" if x < 0 else ""
     a = abs(x)
-    e = len(str(a.numerator)) - len(str(a.denominator))
-    if a < Fraction(10) ** e:
+    # floor(log10 a), from bit lengths (within 1) and then exact comparisons
+    e = int((a.numerator.bit_length() - a.denominator.bit_length()) * 0.30102999566398120)
+    while a < Fraction(10) ** e:
         e -= 1
+    while a >= Fraction(10) ** (e + 1):
+        e += 1
     mantissa = round(a / Fraction(10) ** e * 10**digits)
     if mantissa >= 10 ** (digits + 1):
         mantissa //= 10
@@ -186,6 +240,15 @@ def format_scientific(x: Fraction | int, digits: int = 3) -> str:
     whole, frac = divmod(mantissa, 10**digits)
     body = f"{whole}.{frac:0{digits}d}" if digits else f"{whole}"
     return f"{sign}{body}e{'+' if e >= 0 else '-'}{abs(e):02d}"
+
+
+def is_symbolic(text: str) -> bool:
+    """Whether ``text`` names a symbol (contains a letter or λ), as opposed to an exact number.
+
+    >>> is_symbolic("lam"), is_symbolic("1-p"), is_symbolic("2.5e-3"), is_symbolic("1/3")
+    (True, True, False, False)
+    """
+    return bool(re.search(r"[A-Za-df-zA-DF-Z_λ]|[eE](?![+-]?\d)", text))
 
 
 def _split(text: str | Sequence[str], what: str) -> list[str]:

@@ -20,22 +20,28 @@ from .kernel import build_chain
 from .errors import InputError
 from .model import EmpiricalLaw, IIDMixing, Instance, state_laws
 from .moments import exact_stationary_law
-from .rationals import Law
+from .rationals import Law, common_denominator
 from .typespace import Type
 
 
 def barycenter(law_over_states: Sequence[Fraction], state_laws: Sequence[Law]) -> Law:
     """``sum_s Phi(s) mu_s``: the barycenter of a law ``Phi`` over states (paper, Section II-A.3).
 
+    Summed in integers over one common denominator (one gcd per coordinate at the
+    end), which keeps it fast for laws whose entries have ~10^5-digit denominators.
+
     >>> from fractions import Fraction as F
     >>> barycenter([F(1, 2), F(1, 2)], [(F(1), F(0)), (F(0), F(1))])
     (Fraction(1, 2), Fraction(1, 2))
     """
     d = len(state_laws[0])
-    return tuple(
-        sum((w * mu[x] for w, mu in zip(law_over_states, state_laws, strict=True) if w), Fraction(0))
-        for x in range(d)
-    )
+    weights, den = common_denominator(law_over_states)
+    out = []
+    for x in range(d):
+        column, scale = common_denominator([mu[x] for mu in state_laws])
+        total = sum(w * c for w, c in zip(weights, column, strict=True) if w and c)
+        out.append(Fraction(total, den * scale))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

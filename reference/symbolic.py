@@ -120,11 +120,6 @@ def parse_expression(text: str, what: str = "value") -> sympy.Expr:
     return sympy.expand(value)
 
 
-def is_symbolic(text: str) -> bool:
-    """Whether ``text`` names a symbol (contains a letter or λ), as opposed to an exact number."""
-    return bool(re.search(r"[A-Za-df-zA-DF-Z_λ]|[eE](?![+-]?\d)", text))
-
-
 @dataclass(frozen=True)
 class SymbolicInstance:
     """Target, samples, fresh fraction with sympy entries; ``symbols`` lists the names used."""
