@@ -80,7 +80,7 @@ def sampling_weights(instance: Instance) -> tuple[list[Type], int]:
 
     >>> from fractions import Fraction as F
     >>> sampling_weights(Instance(target=(F(1, 4), F(3, 4)), samples=2, lam=F(1, 3)))
-    ([(10, 14), (6, 18), (2, 22)], 24)
+    ([(18, 6), (10, 14), (2, 22)], 24)
     """
     if not paper_model(instance):
         raise ValueError("sampling_weights is for the paper's estimator and mixing")
@@ -124,7 +124,7 @@ def paper_successors(instance: Instance, weights: Sequence[Type]) -> list[tuple[
     >>> from fractions import Fraction as F
     >>> inst = Instance(target=(F(1), F(0)), samples=2, lam=F(1, 2))
     >>> paper_successors(inst, sampling_weights(inst)[0])
-    [(0,), (0, 1), (0, 1, 2)]
+    [(0,), (0, 1, 2), (0, 1, 2)]
     """
     types = instance.space.types
     by_support: dict[tuple[bool, ...], tuple[int, ...]] = {}
