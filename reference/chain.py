@@ -342,18 +342,15 @@ class FiniteChain:
         identity is an exact integer equality.  Returns the list of failures (empty when
         all hold); it never calls the linear-algebra backend.
         """
-        failures: list[str] = []
+        return self.certify_stationary() + self.certify_absorption()
+
+    def certify_stationary(self) -> list[str]:
+        """The stationary half of :meth:`certify`: ``pi P = pi`` against every kernel row."""
+        failures = self.certify_stationary_support()
         a, m = self.integer_kernel
         n = self.n_states
         for c, (cls, pi) in enumerate(zip(self.recurrent_classes, self.stationary_distributions, strict=True)):
             num, den = common_denominator(pi)
-            if sum(num) != den:
-                failures.append(f"stationary law {c} sums to {format_rational(Fraction(sum(num), den))}, not 1")
-            members = set(cls)
-            for i, v in enumerate(pi):
-                if v < 0 or (v > 0) != (i in members):
-                    failures.append(f"stationary law {c} has pi[{i}] = {format_rational(v)} (class {list(cls)})")
-                    break
             products = _left_product(num, a, cls)
             for j in range(n):
                 lhs = products[j]
@@ -363,6 +360,28 @@ class FiniteChain:
                         f"but pi[{j}] = {format_rational(pi[j])}"
                     )
                     break
+        return failures
+
+    def certify_stationary_support(self) -> list[str]:
+        """``sum pi = 1`` and ``pi >= 0`` with support exactly its class, for every stationary law."""
+        failures: list[str] = []
+        for c, (cls, pi) in enumerate(zip(self.recurrent_classes, self.stationary_distributions, strict=True)):
+            num, den = common_denominator(pi)
+            if sum(num) != den:
+                failures.append(f"stationary law {c} sums to {format_rational(Fraction(sum(num), den))}, not 1")
+            members = set(cls)
+            for i, v in enumerate(pi):
+                if v < 0 or (v > 0) != (i in members):
+                    failures.append(f"stationary law {c} has pi[{i}] = {format_rational(v)} (class {list(cls)})")
+                    break
+        return failures
+
+    def certify_absorption(self) -> list[str]:
+        """The transient half of :meth:`certify`: ``h = P h``, ``t = 1 + P t`` on transient rows."""
+        failures: list[str] = []
+        if not self.transient_states:
+            return failures
+        a, m = self.integer_kernel
         h, t = self.absorption_probabilities, self.expected_absorption_times
         columns = [("expected time t", t, 1)] + [
             (f"absorption probability into class {c}", tuple(row[c] for row in h), 0)

@@ -21,7 +21,7 @@ from .rationals import format_rational, parse_counts, parse_law, parse_nonnegati
 from .report import cell, chain_report, describe_instance, evolution_report, laws_report, solution_latex, solution_report, table
 from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
-from .solution import METHODS, evolve, moments_apply, solve
+from .solution import CERTIFY_MODES, METHODS, evolve, moments_apply, solve
 from .typespace import number_of_types
 
 PROG = "collapse-ref"
@@ -65,6 +65,9 @@ def build_parser(extensions: Sequence[object] = ()) -> tuple[argparse.ArgumentPa
     p.add_argument("--latex", action="store_true", help="print a LaTeX fragment (stationary law, barycenter; kernel with --kernel)")
     p.add_argument("--method", default="auto", choices=METHODS,
                    help="stationary law: dense linear solve, the factorial-moment recursion (lam > 0), or auto (default)")
+    p.add_argument("--certify", default="auto", choices=CERTIFY_MODES,
+                   help="re-check the answer: full (every kernel row, exact integers), identity (randomised polynomial "
+                        "identity test, error bound printed), auto (full unless slow; default), none")
 
     p = sub.add_parser("evolve", help="the exact law of the state after n = 0..G generations from a start type")
     instance_options(p)
@@ -156,7 +159,7 @@ def _cmd_solve(args: argparse.Namespace) -> str:
     inst = instance_from(args)
     digits = digits_from(args)
     check_size(estimate_instance(inst, moments=args.method != "dense" and moments_apply(inst)), args.allow_large)
-    sol = solve(inst, backend=args.backend, method=args.method)
+    sol = solve(inst, backend=args.backend, method=args.method, certify=args.certify)
     if args.latex:
         return solution_latex(sol, kernel=args.kernel)
     if args.json:

@@ -99,7 +99,8 @@ def solution_report(solution: Solution, digits: int = 6, kernel: bool = False) -
     out.append("barycenter of each stationary law (Theorem III.3: equals mu* when lam > 0):")
     for c, bary in enumerate(solution.barycenters):
         out.append(f"  pi_{c}: (" + ", ".join(format_rational(b) for b in bary) + ")")
-    out.append("exact rationals are certified: pi P = pi, (I - Q) h = R, (I - Q) t = 1 re-checked in integers")
+    cert = solution.certification
+    out.append("answer " + (cert.describe() if cert is not None else "not certified"))
     return "\n".join(out)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from .chain import FiniteChain
 from .rationals import format_rational
-from .solution import Evolution, Solution
+from .solution import Certification, Evolution, Solution, bits_below
 
 FORMAT_VERSION = 1
 
@@ -51,7 +51,20 @@ def solution_to_json(solution: Solution, kernel: bool = False) -> dict[str, Any]
     body = chain_to_json(solution.chain, kernel=kernel)
     body["format"] = f"collapse-reference/solve/{FORMAT_VERSION}"
     body["barycenters"] = matrix(solution.barycenters)
+    if solution.certification is not None:
+        body["certificate"] = certification_to_json(solution.certification)
     return {"instance": solution.instance.describe(), **body}
+
+
+def certification_to_json(cert: Certification) -> dict[str, Any]:
+    """``{"method", "error_probability_at_most", "trials"}``: how the answer was re-checked."""
+    out: dict[str, Any] = {"method": cert.method, "description": cert.describe()}
+    if cert.method == "identity":
+        out["error_probability_at_most"] = f"2^-{bits_below(cert.error_bound)}"
+        out["trials"] = [{"prime": str(p), "point": [str(x) for x in point]} for p, point in cert.trials]
+    elif cert.method == "kernel":
+        out["error_probability_at_most"] = "0"
+    return out
 
 
 def evolution_to_json(evolution: Evolution) -> dict[str, Any]:

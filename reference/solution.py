@@ -16,8 +16,8 @@ from fractions import Fraction
 from functools import cached_property
 
 from .chain import FiniteChain
-from .kernel import build_chain
-from .errors import InputError
+from .kernel import build_chain, paper_model, sampling_weights
+from .errors import CheckFailed, InputError
 from .model import EmpiricalLaw, IIDMixing, Instance, state_laws
 from .moments import exact_stationary_law
 from .rationals import Law, common_denominator
@@ -58,6 +58,7 @@ class Solution:
 
     instance: Instance
     chain: FiniteChain
+    certification: Certification | None = None
 
     @property
     def states(self) -> tuple[Type, ...]:
@@ -145,7 +146,59 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain) -> tuple[list[li
     return probs, times
 
 
-def solve(instance: Instance, backend: str = "flint", certify: bool = True, method: str = "auto") -> Solution:
+CERTIFY_MODES = ("auto", "full", "identity", "none")
+FULL_CHECK_BUDGET_SECONDS = 0.5
+_BIT_PRODUCTS_PER_SECOND = 6e12  # measured: d = 2, N = 200, lam = 1/3 full check (bench_scale.py)
+
+
+@dataclass(frozen=True)
+class Certification:
+    """How a :class:`Solution` was checked after it was computed.
+
+    ``method``: ``"kernel"`` (every identity against every kernel row, in integers:
+    deterministic), ``"identity"`` (``pi P = pi`` by the randomised polynomial identity
+    test of :mod:`reference.identity`, the transient rows against the kernel) or
+    ``"none"``.  ``error_bound`` bounds the probability that a wrong answer passed
+    (0 for ``kernel``); ``trials`` are the identity test's ``(prime, point)`` pairs.
+    """
+
+    method: str
+    error_bound: Fraction = Fraction(0)
+    trials: tuple[tuple[int, tuple[int, ...]], ...] = ()
+
+    def describe(self) -> str:
+        if self.method == "kernel":
+            return "certified against every kernel row in exact integers"
+        if self.method == "identity":
+            return (f"pi P = pi certified by a randomised polynomial identity test ({len(self.trials)} trials; "
+                    f"a wrong law passes with probability <= 2^-{bits_below(self.error_bound)}); "
+                    "transient rows against the kernel")
+        return "not certified (--certify none)"
+
+
+def bits_below(bound: Fraction) -> int:
+    """The largest ``k`` with ``bound <= 2^-k`` (for a bound in (0, 1]).
+
+    >>> bits_below(Fraction(1, 2**40) * Fraction(3, 4)), bits_below(Fraction(1, 3))
+    (40, 1)
+    """
+    k = bound.denominator.bit_length() - bound.numerator.bit_length()
+    while k > 0 and bound * 2**k > 1:
+        k -= 1
+    while bound * 2 ** (k + 1) <= 1:
+        k += 1
+    return k
+
+
+def full_check_seconds(chain: FiniteChain) -> float:
+    """A rough time estimate of :meth:`FiniteChain.certify_stationary` (``n^2`` big products)."""
+    n = chain.n_states
+    law_bits = max((max(v.denominator.bit_length() for v in pi) for pi in chain.stationary_distributions), default=1)
+    entry_bits = chain.integer_kernel[1].bit_length()
+    return n * n * law_bits * entry_bits / _BIT_PRODUCTS_PER_SECOND
+
+
+def solve(instance: Instance, backend: str = "flint", certify: bool | str = "auto", method: str = "auto") -> Solution:
     """Build the chain of ``instance`` and analyse it exactly.
 
     ``method`` chooses how the stationary law is computed: ``dense`` solves
@@ -153,23 +206,56 @@ def solve(instance: Instance, backend: str = "flint", certify: bool = True, meth
     reference path); ``moments`` uses the triangular factorial-moment recursion of
     :mod:`reference.moments` (the paper's chain with ``lam > 0`` only); ``auto`` takes
     ``moments`` where it applies, and at ``lam = 0`` computes the absorption data on the
-    chain lumped by symmetry (:func:`collapse_by_lumping`).  With ``certify`` (the default) every answer — whichever
-    path produced it — is re-checked by :meth:`FiniteChain.certify` against the kernel,
-    and a :class:`~reference.errors.CheckFailed` is raised if any identity fails.
+    chain lumped by symmetry (:func:`collapse_by_lumping`).
+
+    ``certify`` re-checks the answer, whichever path produced it (see
+    :class:`Certification`): ``"full"`` (or ``True``) against every kernel row,
+    ``"identity"`` by the randomised identity test (paper's model only), ``"auto"`` (the
+    default) the full check unless it is estimated to take more than
+    ``FULL_CHECK_BUDGET_SECONDS`` on the paper's model, ``"none"`` (or ``False``) not at
+    all.  A failed check raises :class:`~reference.errors.CheckFailed`.
     """
     if method not in METHODS:
         raise InputError(f"method {method!r} is unknown; allowed: {', '.join(METHODS)}")
+    mode = {True: "full", False: "none"}.get(certify, certify) if isinstance(certify, bool) else certify
+    if mode not in CERTIFY_MODES:
+        raise InputError(f"certify {certify!r} is unknown; allowed: {', '.join(CERTIFY_MODES)}")
     if method == "moments" and not moments_apply(instance):
         raise InputError("--method moments needs the paper's estimator and mixing and lam > 0; use dense or auto")
+    if mode == "identity" and not paper_model(instance):
+        raise InputError("--certify identity needs the paper's estimator and mixing; use full, auto or none")
     chain = build_chain(instance, backend=backend)
-    sol = Solution(instance=instance, chain=chain)
     if method != "dense" and moments_apply(instance):
         chain.provide_stationary([exact_stationary_law(list(instance.target), instance.samples, instance.lam)])
     if method != "dense" and lumping_applies(instance):
         chain.provide_absorption(*collapse_by_lumping(instance, chain))
-    if certify:
+    if mode == "auto":
+        mode = "identity" if paper_model(instance) and full_check_seconds(chain) > FULL_CHECK_BUDGET_SECONDS else "full"
+    certification = Certification("none")
+    if mode == "full":
         chain.require_certified()
-    return sol
+        certification = Certification("kernel")
+    elif mode == "identity":
+        certification = _certify_by_identity(instance, chain)
+    return Solution(instance=instance, chain=chain, certification=certification)
+
+
+def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certification:
+    from .identity import stationary_identity_test
+
+    failures = chain.certify_stationary_support() + chain.certify_absorption()
+    weights, c = sampling_weights(instance)
+    bound, trials = Fraction(0), []
+    for k, pi in enumerate(chain.stationary_distributions):
+        num, den = common_denominator(pi)
+        test = stationary_identity_test(weights, c, instance.samples, instance.space.types, num, den)
+        if not test.passed:
+            failures.append(f"stationary law {k}: {test.failure}")
+        bound = max(bound, test.error_bound)
+        trials.extend(test.trials)
+    if failures:
+        raise CheckFailed("; ".join(failures))
+    return Certification("identity", bound, tuple(trials))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,152 @@
+"""The large-instance machinery: identity certification, batch lowest terms, long numbers,
+the lazy paper kernel.  Each fast piece is checked against a slow independent one."""
+
+from __future__ import annotations
+
+import json
+import random
+from fractions import Fraction as F
+from math import gcd
+
+import flint
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reference import Instance, solve
+from reference.chain import FiniteChain
+from reference.cli import main
+from reference.identity import PRIMES_IN_RANGE_AT_LEAST, error_per_trial, stationary_identity_test
+from reference.kernel import integer_kernel, kernel_rows, paper_successors, sampling_weights
+from reference.moments import lowest_terms
+from reference.rationals import common_denominator, format_rational, int_to_text, parse_rational, text_to_int
+from reference.serialise import load_schema
+from reference.solution import bits_below
+from reference.testing import instances
+from tests.conftest import law
+
+
+# ----------------------------------------------------------------------------- long numbers
+@given(st.integers(-(10**18), 10**18), st.integers(0, 40000), st.integers(-9, 9))
+def test_int_text_round_trip_against_python(a, e, b):
+    n = a * 7**e + b
+    text = int_to_text(n)
+    assert text_to_int(text) == n
+    assert text == (str(n) if abs(n) < 10**4000 else text)  # Python's own str refuses beyond 4,300 digits
+
+
+def test_long_numbers_beyond_pythons_digit_limit():
+    n = 7**40000 + 12345  # 33,804 digits
+    text = int_to_text(n)
+    assert len(text) == 33804 and text.endswith(str(7**40000 % 10**8 + 12345)[-5:])
+    assert parse_rational(f"{text}/{int_to_text(3**50000)}") == F(n, 3**50000)
+    assert format_rational(F(n, 3)) == f"{text}/3"
+
+
+# ----------------------------------------------------------------------------- lowest terms
+@given(st.lists(st.integers(min_value=0, max_value=10**40), min_size=1, max_size=12),
+       st.lists(st.sampled_from([2, 3, 5, 7, 11, 13, 2**61 - 1, 10**20 + 39]), min_size=1, max_size=8))
+def test_lowest_terms_equals_gcd_per_entry(numerators, primes):
+    denominator = 1
+    for p in primes:
+        denominator *= p
+    got = lowest_terms([flint.fmpz(x) for x in numerators], flint.fmpz(denominator))
+    for x, (p, q) in zip(numerators, got, strict=True):
+        g = gcd(x, denominator) if x else denominator
+        assert (int(p), int(q)) == (x // g, denominator // g)
+
+
+# ----------------------------------------------------------------------------- lazy kernel
+@given(instances(max_size=3, max_samples=5))
+def test_lazy_rows_and_supports_equal_the_generic_kernel(inst):
+    rows, scale = integer_kernel(inst)
+    generic = kernel_rows(inst)
+    weights, _ = sampling_weights(inst)
+    succ = paper_successors(inst, weights)
+    for i, row in enumerate(rows):
+        assert tuple(F(a, scale) for a in row) == generic[i]
+        assert succ[i] == tuple(j for j, p in enumerate(generic[i]) if p)
+    chain = solve(inst, certify="none").chain
+    eager = FiniteChain(generic)
+    assert chain.recurrent_classes == eager.recurrent_classes
+    assert chain.absorbing_states == eager.absorbing_states
+    assert chain.periods == eager.periods
+
+
+# ----------------------------------------------------------------------------- identity test
+def test_error_bound_constants():
+    # Rosser-Schoenfeld lower bound on the number of primes in [2^61, 2^62): ~3.9e16 (true count ~5.4e16)
+    assert F(38 * 10**15) < PRIMES_IN_RANGE_AT_LEAST < F(2**61, 42)
+    assert error_per_trial(61, 0) == 1 / PRIMES_IN_RANGE_AT_LEAST
+    assert bits_below(F(1, 2**128)) == 128 and bits_below(F(3, 2**130)) == 128
+
+
+@given(instances(max_size=3, max_samples=6), st.randoms(use_true_random=False))
+def test_identity_test_agrees_with_the_full_check(inst, rng):
+    sol = solve(inst, certify="full")
+    weights, c = sampling_weights(inst)
+    for pi in sol.stationary:
+        num, den = common_denominator(pi)
+        test = stationary_identity_test(weights, c, inst.samples, inst.space.types, num, den, rng)
+        assert test.passed and test.error_bound <= F(1, 2**128)
+        # move one unit of mass between two states: the test fails exactly when the moved
+        # law is not stationary, decided here by the exact product with the kernel rows
+        if len(num) > 1:
+            i, j = rng.sample(range(len(num)), 2)
+            bad = list(num)
+            if bad[i] > 0:
+                bad[i] -= 1
+                bad[j] += 1
+                rows, scale = integer_kernel(inst)
+                stationary = all(sum(bad[k] * rows[k][m] for k in range(len(bad))) == bad[m] * scale
+                                 for m in range(len(bad)))
+                test = stationary_identity_test(weights, c, inst.samples, inst.space.types, bad, den, rng)
+                assert test.passed == stationary
+
+
+def test_identity_test_catches_a_law_stationary_for_another_lam():
+    inst = Instance(target=law("1/4", "3/4"), samples=12, lam=F(1, 3))
+    other = solve(Instance(target=law("1/4", "3/4"), samples=12, lam=F(1, 2))).stationary[0]
+    num, den = common_denominator(other)
+    weights, c = sampling_weights(inst)
+    test = stationary_identity_test(weights, c, 12, inst.space.types, num, den, random.Random(5))
+    assert not test.passed and "differ modulo" in test.failure
+
+
+def test_certify_modes_record_how_the_answer_was_checked():
+    inst = Instance(target=law("1/2", "1/3", "1/6"), samples=6, lam=F(1, 5))
+    full, ident, none = (solve(inst, certify=m) for m in ("full", "identity", "none"))
+    assert full.stationary == ident.stationary == none.stationary
+    assert (full.certification.method, ident.certification.method, none.certification.method) == ("kernel", "identity", "none")
+    assert ident.certification.error_bound <= F(1, 2**128) and ident.certification.trials
+    assert solve(inst).certification.method == "kernel"  # auto: small enough for the full check
+    assert solve(inst, certify=True).certification.method == "kernel"
+
+
+def test_large_answer_through_the_command_line(capsys, monkeypatch):
+    """d = 2, N = 100: the law's numbers have ~7,400 digits (beyond Python's default limit);
+    auto picks the identity test once the full check is over budget; the JSON is
+    schema-valid and parses back to the law of the dense solve."""
+    import jsonschema
+
+    import reference.solution
+
+    monkeypatch.setattr(reference.solution, "FULL_CHECK_BUDGET_SECONDS", 0.0)
+    assert main(["solve", "--target", "1/4,3/4", "--samples", "100", "--lam", "1/3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    jsonschema.validate(out, load_schema("solve"))
+    assert out["certificate"]["method"] == "identity"
+    assert int(out["certificate"]["error_probability_at_most"].split("-")[1]) >= 128
+    law_ = [parse_rational(x) for x in out["stationary"][0]]
+    assert max(len(x) for x in out["stationary"][0]) > 4300 * 2
+    assert sum(law_) == 1 and out["barycenters"] == [["1/4", "3/4"]]
+    # the same law as the dense exact solve with the full check (independent path)
+    dense = solve(Instance(target=law("1/4", "3/4"), samples=100, lam=F(1, 3)), method="dense", certify="full")
+    assert tuple(law_) == dense.stationary[0]
+
+
+@pytest.mark.parametrize("mode", ["identity", "auto", "full"])
+def test_certify_flag(mode, capsys):
+    assert main(["solve", "--target", "1/2,1/2", "--samples", "5", "--lam", "1/3", "--certify", mode]) == 0
+    text = capsys.readouterr().out
+    assert ("randomised polynomial identity" in text) == (mode == "identity")
