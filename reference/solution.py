@@ -16,6 +16,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from .chain import FiniteChain
+from .absorption import absorption_identity_test, neutral_absorption_times
 from .kernel import build_chain, paper_model, sampling_weights
 from .errors import CheckFailed, InputError
 from .model import EmpiricalLaw, IIDMixing, Instance, state_laws
@@ -119,11 +120,19 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain) -> tuple[list[li
     At λ = 0, ``P(k, k') = Multinomial(N, k/N)(k')`` is invariant under permuting S, so
     the chain on orbits (sorted count vectors) is lumpable and the expected absorption time
     is constant on orbits: ``t(k) = t~(sort(k))`` with ``(I - Q~) t~ = 1`` on the lumped
-    chain (about ``d!`` times fewer states).  The absorption probabilities are the
+    chain (about ``d!`` times fewer states).  For ``d = 2`` the times come instead from
+    the triangular back substitution of :func:`reference.absorption.neutral_absorption_times`,
+    which needs no kernel row.  The absorption probabilities are the
     martingale's ``k_x / N`` (Theorem IV.3).  Both are then certified against the full
     kernel by :meth:`FiniteChain.certify` (``t = 1 + P t``, ``h = P h`` on every row).
     """
     states = chain.labels
+    n = instance.samples
+    dirac_point = [max(range(len(states[c[0]])), key=lambda x: states[c[0]][x]) for c in chain.recurrent_classes]
+    probs = [[Fraction(k[x], n) for x in dirac_point] for k in states]
+    if instance.size == 2:  # back substitution in the falling-factorial basis: no kernel at all
+        t = neutral_absorption_times(n)
+        return probs, [t[k[0]] for k in states]
     a, m = chain.integer_kernel
     orbit_of = [tuple(sorted(k, reverse=True)) for k in states]
     orbits = sorted(set(orbit_of), reverse=True)
@@ -140,9 +149,6 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain) -> tuple[list[li
         lumped.append(row)
     small = FiniteChain.from_integer_kernel(lumped, m, labels=orbits, backend=chain.backend)
     times = [small.expected_absorption_times[index[o]] for o in orbit_of]
-    n = instance.samples
-    dirac_point = [max(range(len(states[c[0]])), key=lambda x: states[c[0]][x]) for c in chain.recurrent_classes]
-    probs = [[Fraction(k[x], n) for x in dirac_point] for k in states]
     return probs, times
 
 
@@ -195,7 +201,11 @@ def full_check_seconds(chain: FiniteChain) -> float:
     n = chain.n_states
     law_bits = max((max(v.denominator.bit_length() for v in pi) for pi in chain.stationary_distributions), default=1)
     entry_bits = chain.integer_kernel[1].bit_length()
-    return n * n * law_bits * entry_bits / _BIT_PRODUCTS_PER_SECOND
+    cost = n * n * law_bits * entry_bits
+    if chain.transient_states:
+        time_bits = max(t.denominator.bit_length() for t in chain.expected_absorption_times)
+        cost += len(chain.transient_states) * n * time_bits * entry_bits * (1 + len(chain.recurrent_classes))
+    return cost / _BIT_PRODUCTS_PER_SECOND
 
 
 def solve(instance: Instance, backend: str = "flint", certify: bool | str = "auto", method: str = "auto") -> Solution:
@@ -243,9 +253,25 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
 def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certification:
     from .identity import stationary_identity_test
 
-    failures = chain.certify_stationary_support() + chain.certify_absorption()
-    weights, c = sampling_weights(instance)
+    failures = chain.certify_stationary_support()
     bound, trials = Fraction(0), []
+    if instance.lam == 0 and instance.size == 2 and chain.transient_states:
+        by_count = [Fraction(0)] * (instance.samples + 1)
+        for k, t in zip(chain.labels, chain.expected_absorption_times, strict=True):
+            by_count[k[0]] = t  # type: ignore[index]
+        passed, primes, bound, failure = absorption_identity_test(instance.samples, by_count)
+        if not passed:
+            failures.append(failure)
+        # h(k) = k_0 / N passed P h = h above; each class's column must be k_x / N for its Dirac point x
+        dirac = [0 if chain.labels[cls[0]][0] else 1 for cls in chain.recurrent_classes]  # type: ignore[index]
+        for i, row in enumerate(chain.absorption_probabilities):
+            if any(row[c] != Fraction(chain.labels[i][x], instance.samples) for c, x in enumerate(dirac)):  # type: ignore[index]
+                failures.append(f"absorption probabilities of state {i} are not k_x / N")
+                break
+        trials.extend((p, ()) for p in primes)
+    else:
+        failures += chain.certify_absorption()
+    weights, c = sampling_weights(instance)
     for k, pi in enumerate(chain.stationary_distributions):
         num, den = common_denominator(pi)
         test = stationary_identity_test(weights, c, instance.samples, instance.space.types, num, den)

@@ -150,3 +150,43 @@ def test_certify_flag(mode, capsys):
     assert main(["solve", "--target", "1/2,1/2", "--samples", "5", "--lam", "1/3", "--certify", mode]) == 0
     text = capsys.readouterr().out
     assert ("randomised polynomial identity" in text) == (mode == "identity")
+
+
+# ----------------------------------------------------------------------------- lam = 0, d = 2
+@pytest.mark.parametrize("n", [1, 2, 3, 9, 17, 40])
+def test_back_substitution_times_equal_the_dense_solve(n):
+    from reference.absorption import neutral_absorption_times
+
+    dense = solve(Instance(target=law("1/2", "1/2"), samples=n, lam=F(0)), method="dense", certify="full")
+    by_count = {k[0]: t for k, t in zip(dense.states, dense.expected_absorption_time)}
+    assert neutral_absorption_times(n) == [by_count[k] for k in range(n + 1)]
+
+
+def test_back_substitution_against_theory_reference_table():
+    # theory-reference §4.5, d = 2: N = 6 and N = 10 rows
+    from reference.absorption import neutral_absorption_times
+
+    t6, t10 = neutral_absorption_times(6), neutral_absorption_times(10)
+    assert (t6[1], t6[2], t6[3], t6[5]) == (F(230059, 49764), F(81922, 12441), F(119517, 16588), F(230059, 49764))
+    assert t10[5] == F(2540334305767609095, 201765667296121472)
+
+
+def test_absorption_identity_test_catches_any_single_wrong_time():
+    from reference.absorption import absorption_identity_test, neutral_absorption_times
+
+    n, rng = 25, random.Random(3)
+    t = neutral_absorption_times(n)
+    ok, primes, bound, _ = absorption_identity_test(n, t, rng)
+    assert ok and bound <= F(1, 2**128) and len(primes) >= 3
+    for k in range(n + 1):
+        bad = list(t)
+        bad[k] += F(1, 10**30)
+        assert not absorption_identity_test(n, bad, rng)[0]
+
+
+def test_lam_zero_d2_identity_certificate_end_to_end():
+    inst = Instance(target=law("1/3", "2/3"), samples=30, lam=F(0))
+    ident, full = solve(inst, certify="identity"), solve(inst, method="dense", certify="full")
+    assert ident.certification.method == "identity"
+    assert ident.expected_absorption_time == full.expected_absorption_time
+    assert ident.absorption_probabilities == full.absorption_probabilities
