@@ -184,15 +184,18 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         by_level.setdefault(sum(j), []).append(j)
     for s in range(1, n + 1):
         for j in by_level.get(s, []):
+            below: list[list[Index]] = [[] for _ in range(s)]  # the l <= j, by |l| (only |l| < s)
+            for l in product(*(range(jx + 1) for jx in j)):
+                if sum(l) < s:
+                    below[sum(l)].append(l)
             acc = zero
             for t in range(s):
                 level = zero
-                for l in by_level[t]:
-                    if all(lx <= jx for lx, jx in zip(l, j)):
-                        coef = one
-                        for x in range(coords):
-                            coef = coef * tables[x][j[x]][l[x]]
-                        level = level + coef * numerators[l]
+                for l in below[t]:
+                    coef = one
+                    for x in range(coords):
+                        coef = coef * tables[x][j[x]][l[x]]
+                    level = level + coef * numerators[l]
                 acc = acc * d_factors[t] + level if t > 0 else level
             numerators[j] = f_factors[s] * acc
     if coords == 0:

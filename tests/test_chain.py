@@ -4,6 +4,7 @@ from fractions import Fraction as F
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from reference import FiniteChain, Instance, InputError, solve
 from reference.testing import instances
@@ -114,3 +115,47 @@ def test_properties_of_random_instances(inst):
         for k, hrow in zip(sol.states, sol.absorption_probabilities):
             dirac_of = [max(range(d), key=lambda x: sol.states[c[0]][x]) for c in sol.recurrent_classes]
             assert [F(k[x], n) for x in dirac_of] == list(hrow)
+
+
+def _brute_force_structure(support):
+    """Classes, closedness and periods from boolean reachability and return times (no graph search)."""
+    n = len(support)
+    reach = [[support[i][j] or i == j for j in range(n)] for i in range(n)]
+    for k in range(n):  # Warshall
+        for i in range(n):
+            if reach[i][k]:
+                reach[i] = [a or b for a, b in zip(reach[i], reach[k])]
+    classes = sorted({tuple(j for j in range(n) if reach[i][j] and reach[j][i]) for i in range(n)})
+    closed = [c for c in classes if all(not support[i][j] or j in c for i in c for j in range(n))]
+    periods = []
+    for c in closed:  # gcd of the lengths m <= 2n of closed walks at c[0]
+        from math import gcd
+        g, cur = 0, [int(j == c[0]) for j in range(n)]
+        for m in range(1, 2 * n + 1):
+            cur = [int(any(cur[i] and support[i][j] for i in range(n))) for j in range(n)]
+            if cur[c[0]]:
+                g = gcd(g, m)
+        periods.append(g)
+    return tuple(classes), tuple(closed), tuple(periods)
+
+
+@given(st.integers(2, 9).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(st.booleans(), min_size=n, max_size=n), min_size=1, max_size=3),
+    st.lists(st.integers(0, 2), min_size=n, max_size=n))))
+def test_classes_and_periods_against_brute_force(data):
+    """Few distinct rows (the grouped graph walk, as for the paper's kernel) and many."""
+    patterns, pick = data
+    n = len(pick)
+    support = []
+    for i in range(n):
+        row = list(patterns[pick[i] % len(patterns)])
+        if not any(row):
+            row[i] = True
+        support.append(row)
+    for rows in (support, [support[i] if i % 2 else [j == (i + 1) % n for j in range(n)] for i in range(n)]):
+        matrix = [[F(1, sum(r)) if x else F(0) for x in r] for r in rows]
+        chain = FiniteChain(tuple(tuple(r) for r in matrix))
+        classes, closed, periods = _brute_force_structure(rows)
+        assert chain.communication_classes == classes
+        assert chain.recurrent_classes == closed
+        assert chain.periods == periods
