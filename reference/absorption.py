@@ -30,7 +30,7 @@ state, modulo random primes (the error bound of :mod:`reference.identity`).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from math import comb, factorial, lcm
 
@@ -39,7 +39,7 @@ from .identity import TARGET_ERROR, error_per_trial, random_prime
 from .moments import coprime_fraction, lowest_terms
 
 
-def neutral_absorption_times(samples: int) -> list[Fraction]:
+def neutral_absorption_times(samples: int, progress: Callable[[int, int], None] | None = None) -> list[Fraction]:
     """``t(k)``, ``k = 0..N`` (k counts type 0): expected generations until fixation at λ = 0.
 
     >>> [str(t) for t in neutral_absorption_times(2)], [str(t) for t in neutral_absorption_times(3)]
@@ -76,6 +76,8 @@ def neutral_absorption_times(samples: int) -> list[Fraction]:
         if h != 1:
             w[i], e[i] = w[i] // h, e[i] // h
         suffix[i] = suffix[i + 1] * e[i]
+        if progress is not None:
+            progress(n - i + 1, n - 1)
     # the unused equation i = 1: sum_{l >= 2} v_l = -g_1 = -1
     prefix = [one] * (n + 2)  # prefix[l] = e[2] ... e[l - 1]
     for m in range(3, n + 2):

@@ -20,8 +20,9 @@ from .model import AdditiveSmoothing, EmpiricalLaw, Estimator, Instance
 from .rationals import format_rational, parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational
 from .report import cell, chain_report, describe_instance, evolution_report, laws_report, solution_latex, solution_report, table
 from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
+from .progress import SHOW_AFTER_SECONDS, terminal_progress
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
-from .solution import CERTIFY_MODES, METHODS, evolve, moments_apply, solve
+from .solution import CERTIFY_MODES, METHODS, evolve, fast_path_applies, moments_apply, solve
 from .typespace import number_of_types
 
 PROG = "collapse-ref"
@@ -158,8 +159,10 @@ def _cmd_solve(args: argparse.Namespace) -> str:
         return _cmd_solve_symbolic(args)
     inst = instance_from(args)
     digits = digits_from(args)
-    check_size(estimate_instance(inst, moments=args.method != "dense" and moments_apply(inst)), args.allow_large)
-    sol = solve(inst, backend=args.backend, method=args.method, certify=args.certify)
+    estimate = estimate_instance(inst, moments=args.method != "dense" and fast_path_applies(inst), kernel=args.kernel)
+    check_size(estimate, args.allow_large)
+    progress = terminal_progress("order") if estimate.seconds > SHOW_AFTER_SECONDS else None
+    sol = solve(inst, backend=args.backend, method=args.method, certify=args.certify, progress=progress)
     if args.latex:
         return solution_latex(sol, kernel=args.kernel)
     if args.json:

@@ -115,7 +115,8 @@ def cmd_golden(args: argparse.Namespace) -> str:
 
 
 def cmd_simulate(args: argparse.Namespace) -> str:
-    from .simulate import simulate, terminal_progress  # numpy and mpmath only when simulating
+    from .progress import terminal_progress
+    from .simulate import simulate  # numpy and mpmath only when simulating
 
     inst = instance_from(args)
     digits = digits_from(args)

@@ -135,7 +135,8 @@ def exact_stationary_moments(target: Sequence[Fraction], samples: int, lam: Frac
 
 def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one: Any,
                              cancel: Callable[[Any, Any], Any] | None = None,
-                             factors: list[Any] | None = None) -> tuple[list[Any], Any]:
+                             factors: list[Any] | None = None,
+                             progress: Callable[[int, int], None] | None = None) -> tuple[list[Any], Any]:
     """The stationary law as ``(numerators, common_denominator)``, with no division inside.
 
     The sampling law is ``q_x(k) = (a_x + b k_x) / c`` for ``x < d - 1`` with ring elements
@@ -198,6 +199,8 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
                     level = level + coef * numerators[l]
                 acc = acc * d_factors[t] + level if t > 0 else level
             numerators[j] = f_factors[s] * acc
+        if progress is not None:
+            progress(s, n)
     if coords == 0:
         return [one], one
     # B_l = P_l (D_{|l|+1} ... D_N) (N!/prod l!) / (Delta_N N!), then invert coordinate by coordinate
@@ -227,7 +230,8 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     return [f[k[:coords]] for k in iter_types(n, size)], common
 
 
-def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction) -> list[Fraction]:
+def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction,
+                         progress: Callable[[int, int], None] | None = None) -> list[Fraction]:
     """The stationary law (λ > 0) by the fraction-free moment path on FLINT integers.
 
     With ``lam = p/r`` and ``mu*_x = t_x / T``: ``q_x(k) = (p t_x N + (r - p) T k_x) / (r T N)``.
@@ -250,7 +254,7 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
     if g > 1:
         a, b, c = [v / g for v in a], b / g, c / g  # fmpz exact division
         a, b, c = [flint.fmpz(v) for v in a], flint.fmpz(b), flint.fmpz(c)
-    nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y))
+    nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y), progress=progress)
     return [coprime_fraction(int(p), int(q)) for p, q in lowest_terms(nums, common)]
 
 

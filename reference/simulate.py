@@ -147,14 +147,3 @@ def simulate(instance: Instance, start: Type, generations: int, replicas: int, s
     order = {s: i for i, s in enumerate(states)}
     empirical = tuple(sorted(observed.items(), key=lambda kv: order.get(kv[0], len(order))))
     return Simulation(instance, tuple(start), generations, replicas, seed, empirical, fit)
-
-
-def terminal_progress(label: str) -> Callable[[int, int], None] | None:
-    """A progress callback printing to stderr when it is a terminal, else None."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        print(f"\r  {label} {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-    return show

@@ -8,7 +8,9 @@ The estimate is instant (no state is enumerated) and calibrated on this project'
   sampling law ``q(k) = lam mu* + (1-lam) k/N`` (each entry is an integer over ``D_q^N``);
 * memory ``≈ n^2 (120 + b/4)`` bytes (a Python ``Fraction`` per entry, plus FLINT's copy);
 * time ``≈ n^2 (5e-6 + 2e-8 b)`` s to build the kernel plus ``7e-10 n^3 max(b, 64)`` s
-  for the dense exact solves.
+  for the dense exact solves;
+* the fast paths (factorial moments at ``lam > 0``, back substitution at ``lam = 0``,
+  ``d = 2``) build no kernel: :func:`estimate_fast_path`.
 
 An instance over the limits raises :class:`SizeError` naming the estimate and the
 override flag ``--allow-large``.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from math import lcm
+from math import comb, lcm
 
 from .errors import SizeError
 from .model import Instance
@@ -59,11 +61,13 @@ def estimate_chain(states: int, entry_bits: int, generations: int = 0, answer_bi
     return Estimate(states=n, entry_bits=entry_bits, seconds=seconds, bytes=memory)
 
 
-def estimate_instance(instance: Instance, generations: int = 0, moments: bool = False) -> Estimate:
+def estimate_instance(instance: Instance, generations: int = 0, moments: bool = False, kernel: bool = False) -> Estimate:
     """The estimate for the recursive-training chain of ``instance`` (no state is built).
 
-    ``moments``: the stationary law comes from the factorial-moment path (answer of about
-    ``0.3 N^2 log2(D_q)`` bits, measured), not from a dense solve.
+    ``moments``: the answer comes from a fast path (the factorial-moment recursion at
+    ``lam > 0``, the back substitution at ``lam = 0``, ``d = 2``), which never builds the
+    ``n^2``-entry kernel unless ``kernel`` (printing it) asks for it; see
+    :func:`estimate_fast_path` for its model.
     """
     n = number_of_types(instance.samples, instance.size)
     lam = instance.lam
@@ -71,8 +75,30 @@ def estimate_instance(instance: Instance, generations: int = 0, moments: bool = 
     # q_x(k) = lam t_x + (1 - lam) k_x / N has a denominator dividing lam.den * lcm(t.den, N)
     dq = Fraction(lam).denominator * lcm(target_den, instance.samples)
     bits = instance.samples * max(dq.bit_length(), 1)
-    answer = int(0.3 * instance.samples**2 * max(dq.bit_length(), 1)) if moments else None
-    return estimate_chain(n, bits, generations, answer)
+    if not moments:
+        return estimate_chain(n, bits, generations)
+    fast = estimate_fast_path(n, instance.samples, instance.size, max(dq.bit_length(), 1))
+    if kernel:
+        dense = estimate_chain(n, bits)
+        fast = Estimate(n, bits, fast.seconds + n * n * (5e-6 + 2e-8 * max(bits, 64)), fast.bytes + dense.bytes)
+    return fast
+
+
+def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Estimate:
+    """Cost of the fast exact paths, calibrated by ``benchmarks/bench_scale.py``.
+
+    The answer has ``L ~ 0.35 N^2 log2(D_q)`` bits per number (measured: 550k bits at d = 2,
+    N = 400, lam = 1/3).  The recursion does about two big products per pair ``l <= j``
+    of multi-indices on ``d - 1`` coordinates, ``C(N + 2(d-1), 2(d-1))`` pairs, at
+    ``~6e-11`` s per pair and answer bit (plus ``6e-7`` s of interpreter per pair); lowest terms and the decimal digits cost
+    ``~2e-8`` s per answer bit per state.  Memory: about 2.5 bytes per answer bit per
+    state (numerators, Fractions, digits, the JSON text) plus the interpreter.
+    """
+    answer_bits = int(0.35 * samples**2 * dq_bits) + 64
+    pairs = comb(samples + 2 * (size - 1), 2 * (size - 1))
+    seconds = (6e-11 * answer_bits + 6e-7) * pairs + 2e-8 * states * answer_bits + 2e-5 * states + 0.2
+    memory = 2.5 * states * answer_bits + 80e6
+    return Estimate(states=states, entry_bits=samples * dq_bits, seconds=seconds, bytes=memory)
 
 
 def check_size(estimate: Estimate, allow_large: bool = False) -> None:

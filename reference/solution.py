@@ -10,7 +10,7 @@ generations and ``P(T <= n)``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -109,12 +109,19 @@ def moments_apply(instance: Instance) -> bool:
     return isinstance(instance.estimator, EmpiricalLaw) and isinstance(instance.mixing, IIDMixing) and instance.lam > 0
 
 
+def fast_path_applies(instance: Instance) -> bool:
+    """Whether ``solve`` (method auto) answers without building the kernel: the moment
+    recursion (lam > 0) or the back substitution (lam = 0, d = 2), paper's model only."""
+    return moments_apply(instance) or (lumping_applies(instance) and instance.size == 2)
+
+
 def lumping_applies(instance: Instance) -> bool:
     """λ = 0 with the paper's model: the kernel commutes with permutations of S."""
     return isinstance(instance.estimator, EmpiricalLaw) and isinstance(instance.mixing, IIDMixing) and instance.lam == 0
 
 
-def collapse_by_lumping(instance: Instance, chain: FiniteChain) -> tuple[list[list[Fraction]], list[Fraction]]:
+def collapse_by_lumping(instance: Instance, chain: FiniteChain,
+                        progress: Callable[[int, int], None] | None = None) -> tuple[list[list[Fraction]], list[Fraction]]:
     """Absorption data at λ = 0 from the chain lumped on sorted types (orbits under permutations of S).
 
     At λ = 0, ``P(k, k') = Multinomial(N, k/N)(k')`` is invariant under permuting S, so
@@ -131,7 +138,7 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain) -> tuple[list[li
     dirac_point = [max(range(len(states[c[0]])), key=lambda x: states[c[0]][x]) for c in chain.recurrent_classes]
     probs = [[Fraction(k[x], n) for x in dirac_point] for k in states]
     if instance.size == 2:  # back substitution in the falling-factorial basis: no kernel at all
-        t = neutral_absorption_times(n)
+        t = neutral_absorption_times(n, progress)
         return probs, [t[k[0]] for k in states]
     a, m = chain.integer_kernel
     orbit_of = [tuple(sorted(k, reverse=True)) for k in states]
@@ -153,7 +160,7 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain) -> tuple[list[li
 
 
 CERTIFY_MODES = ("auto", "full", "identity", "none")
-FULL_CHECK_BUDGET_SECONDS = 0.5
+FULL_CHECK_BUDGET_SECONDS = 0.05
 _BIT_PRODUCTS_PER_SECOND = 6e12  # measured: d = 2, N = 200, lam = 1/3 full check (bench_scale.py)
 
 
@@ -208,7 +215,8 @@ def full_check_seconds(chain: FiniteChain) -> float:
     return cost / _BIT_PRODUCTS_PER_SECOND
 
 
-def solve(instance: Instance, backend: str = "flint", certify: bool | str = "auto", method: str = "auto") -> Solution:
+def solve(instance: Instance, backend: str = "flint", certify: bool | str = "auto", method: str = "auto",
+          progress: Callable[[int, int], None] | None = None) -> Solution:
     """Build the chain of ``instance`` and analyse it exactly.
 
     ``method`` chooses how the stationary law is computed: ``dense`` solves
@@ -223,7 +231,8 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
     ``"identity"`` by the randomised identity test (paper's model only), ``"auto"`` (the
     default) the full check unless it is estimated to take more than
     ``FULL_CHECK_BUDGET_SECONDS`` on the paper's model, ``"none"`` (or ``False``) not at
-    all.  A failed check raises :class:`~reference.errors.CheckFailed`.
+    all.  A failed check raises :class:`~reference.errors.CheckFailed`.  ``progress(done,
+    total)`` is called as the fast paths advance (the CLI shows it on a terminal).
     """
     if method not in METHODS:
         raise InputError(f"method {method!r} is unknown; allowed: {', '.join(METHODS)}")
@@ -236,9 +245,9 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
         raise InputError("--certify identity needs the paper's estimator and mixing; use full, auto or none")
     chain = build_chain(instance, backend=backend)
     if method != "dense" and moments_apply(instance):
-        chain.provide_stationary([exact_stationary_law(list(instance.target), instance.samples, instance.lam)])
+        chain.provide_stationary([exact_stationary_law(list(instance.target), instance.samples, instance.lam, progress)])
     if method != "dense" and lumping_applies(instance):
-        chain.provide_absorption(*collapse_by_lumping(instance, chain))
+        chain.provide_absorption(*collapse_by_lumping(instance, chain, progress))
     if mode == "auto":
         mode = "identity" if paper_model(instance) and full_check_seconds(chain) > FULL_CHECK_BUDGET_SECONDS else "full"
     certification = Certification("none")

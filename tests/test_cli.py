@@ -105,7 +105,7 @@ BAD = [
     (["evolve", "--target", "1/2,1/2", "--samples", "8", "--lam", "0", "--start", "6,1", "--generations", "3"], "(6,1) is not a type of N = 8"),
     (["evolve", "--target", "1/2,1/2", "--samples", "8", "--lam", "0", "--start", "6,2", "--generations", "-1"], "--generations '-1' must be >= 0"),
     (["solve", "--target", "1/2,1/2", "--samples", "2", "--lam", "0", "--digits", "x"], "--digits 'x'"),
-    (["solve", "--target", "1/4,1/4,1/4,1/4", "--samples", "60", "--lam", "1/3"], "--allow-large"),
+    (["solve", "--target", "1/4,1/4,1/4,1/4", "--samples", "100", "--lam", "1/3"], "--allow-large"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ]
 
