@@ -26,6 +26,7 @@ from fractions import Fraction as F
 
 from reference import Instance, solve
 from reference.kernel import kernel_rows
+from reference.rationals import parse_rational
 
 
 def storm_stationary(inst: Instance) -> tuple[float, list[F]] | None:
@@ -57,7 +58,7 @@ def storm_stationary(inst: Instance) -> tuple[float, list[F]] | None:
     t0 = time.perf_counter()
     result = stormpy.analysis.compute_steady_state_distribution(dtmc, environment=env)
     seconds = time.perf_counter() - t0
-    law = [F(str(v.value)) for v in result]  # BoundedValue(value=Rational), exact
+    law = [parse_rational(str(v.value)) for v in result]  # BoundedValue(value=Rational), exact
     return seconds, law
 
 

@@ -1,101 +1,90 @@
-"""How big can it go: end-to-end exact solves by method, with peak memory and answer size.
+"""How big can it go: the command line end to end (JSON written), with peak memory, answer
+size and the size guard's estimate beside each measurement.
 
-Run: ``python benchmarks/bench_scale.py`` (about 1 min; ``--large`` instead runs the three
-large instances, about 5 min).  Not part of the test suite.  For each
-instance it times, in the same run,
+Run: ``python benchmarks/bench_scale.py`` (about 2 min; ``--large`` adds d = 2, N = 400
+twice and d = 4, N = 30: about 1 more min; ``--dense`` adds the readable dense path on
+the small rows for the ratio).  Not part of the test suite.
 
-* ``moments``: ``solve(method="moments")`` — kernel build + fraction-free factorial-moment
-  stationary law + certification against the kernel (the default for lam > 0);
-* ``dense``: ``solve(method="dense")`` — the same with FLINT's exact dense solve;
-* ``sympy``: sympy ``Matrix`` solving the stationary system (the naive baseline; small
-  sizes only),
-
-and reports the median over repeats, the peak Python memory (tracemalloc, separate run),
-the ratio to the sympy baseline where it ran, and the bits of the largest denominator in
-the answer.  The machine is printed first.
+Each row runs ``collapse-ref solve ... --json > file`` in a fresh process (start-up, the
+fast path, lowest terms, certification as ``--certify auto`` picks, decimal digits, JSON)
+and reports the median wall time over repeats, the peak resident memory of the process
+(``ru_maxrss`` of that process), the size guard's estimate (``reference.sizeguard``) and the ratio
+``estimate / measured`` (>= 1: the guard is conservative), the bits of the largest
+denominator in the answer, and the certificate the run chose.  The machine is printed
+first.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
-import tracemalloc
 from fractions import Fraction as F
 
-from reference import Instance, solve
-from reference.kernel import kernel_rows
+from reference import Instance
+from reference.rationals import format_rational
+from reference.sizeguard import estimate_instance
+from reference.solution import fast_path_applies
 
 
-def sympy_baseline(inst: Instance) -> float:
-    import sympy
+WRAPPER = """
+import resource, sys
+from reference.cli import main
+with open(sys.argv[1], "w") as out:
+    sys.stdout = out
+    code = main(sys.argv[2:])
+    sys.stdout = sys.__stdout__
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
 
-    rows = kernel_rows(inst)
-    n = len(rows)
-    a = sympy.Matrix([[sympy.Rational(rows[i][j].numerator, rows[i][j].denominator) - (1 if i == j else 0)
-                       for i in range(n)] for j in range(n - 1)] + [[1] * n])
-    b = sympy.Matrix([0] * (n - 1) + [1])
-    t0 = time.perf_counter()
-    a.solve(b)
-    return time.perf_counter() - t0
 
-
-def timed(fn, repeats: int) -> float:
-    out = []
-    for _ in range(repeats):
+def run_cli(args: list[str]) -> tuple[float, float, dict]:
+    """Wall seconds, peak RSS (MiB) of one fresh ``collapse-ref`` process, and its JSON output."""
+    with tempfile.NamedTemporaryFile("w+", suffix=".json") as out:
         t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return statistics.median(out)
-
-
-def peak(fn) -> float:
-    tracemalloc.start()
-    fn()
-    value = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return value / 2**20
+        proc = subprocess.run([sys.executable, "-c", WRAPPER, out.name, *args, "--json"], check=True,
+                              stderr=subprocess.PIPE, text=True)
+        seconds = time.perf_counter() - t0
+        data = json.load(open(out.name))
+    return seconds, int(proc.stderr.split()[-1]) / 1024, data
 
 
 def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    third = F(1, 3)
-    cases = [
-        ("d=2 N=20", (F(1, 4), F(3, 4)), 20, third, True),
-        ("d=2 N=50", (F(1, 4), F(3, 4)), 50, third, False),
-        ("d=2 N=100", (F(1, 4), F(3, 4)), 100, third, False),
-        ("d=2 N=200", (F(1, 4), F(3, 4)), 200, third, False),
-        ("d=3 N=10", (F(1, 2), F(1, 3), F(1, 6)), 10, third, True),
-        ("d=3 N=30", (F(1, 2), F(1, 3), F(1, 6)), 30, third, False),
-        ("d=4 N=8", (F(1, 10), F(1, 5), F(3, 10), F(2, 5)), 8, third, True),
-        ("d=4 N=15", (F(1, 10), F(1, 5), F(3, 10), F(2, 5)), 15, third, False),
-        ("d=2 N=100 lam=0", (F(1, 2), F(1, 2)), 100, F(0), False),
-    ]
+    third, zero = F(1, 3), F(0)
+    quarter, half = (F(1, 4), F(3, 4)), (F(1, 2), F(1, 2))
+    three, four = (F(1, 2), F(1, 3), F(1, 6)), (F(1, 10), F(1, 5), F(3, 10), F(2, 5))
+    cases = [(quarter, 50, third), (quarter, 100, third), (quarter, 200, third), (three, 30, third),
+             (three, 60, third), (four, 15, third), (half, 200, zero), (three, 30, zero)]
     if "--large" in sys.argv:
-        cases = [("d=2 N=200 lam=0", (F(1, 2), F(1, 2)), 200, F(0), False),
-                 ("d=3 N=60", (F(1, 2), F(1, 3), F(1, 6)), 60, third, False),
-                 ("d=2 N=400", (F(1, 4), F(3, 4)), 400, third, False)]
-    print(f"{'instance (lam=1/3 unless said)':<32} {'method':<8} {'median s':>9} {'peak MiB':>9} {'vs sympy':>9} {'answer bits':>11}")
-    for name, target, n, lam, with_sympy in cases:
+        cases += [(quarter, 400, third), (half, 400, zero), (four, 30, third)]
+    header = (f"{'instance':<24} {'method':<7} {'median s':>9} {'est s':>7} {'est/meas':>8} {'peak MiB':>9} "
+              f"{'est MiB':>8} {'answer bits':>11}  certificate")
+    print(header)
+    for target, n, lam in cases:
         inst = Instance(target=target, samples=n, lam=lam)
-        base = sympy_baseline(inst) if with_sympy else None
-        if base is not None:
-            print(f"{name:<32} {'sympy':<8} {base:>9.3f} {'':>9} {'1x':>9}")
-        methods = ["moments", "dense"] if lam > 0 else ["dense"]
+        args = ["solve", "--target", ",".join(format_rational(t) for t in target), "--samples", str(n),
+                "--lam", format_rational(lam)]
+        methods = ["auto"] + (["dense"] if "--dense" in sys.argv and len(inst.space) <= 500 else [])
         for method in methods:
-            if method == "dense" and n >= 200 and lam > 0:
-                continue  # FLINT's dense solve at these sizes takes minutes; the moment path is the one to use
-            repeats = 3 if n <= 100 else 1
-            big = len(inst.space) > 150
-            holder = {}
-            t = timed(lambda: holder.update(sol=solve(inst, method=method)) or holder["sol"].stationary, repeats)
-            mem = "-" if big else f"{peak(lambda: solve(inst, method=method).stationary):.0f}"  # tracemalloc is slow on big runs
-            sol = holder["sol"]
-            bits = max(p.denominator.bit_length() for pi in sol.stationary for p in pi)
-            ratio = f"{base / t:,.0f}x" if base else ""
-            print(f"{name:<32} {method:<8} {t:>9.3f} {mem:>9} {ratio:>9} {bits:>11,}", flush=True)
+            repeats = 3 if len(inst.space) * n <= 20_000 else 1
+            runs = [run_cli(args + ["--method", method, "--allow-large"]) for _ in range(repeats)]
+            seconds = statistics.median(r[0] for r in runs)
+            peak, data = runs[-1][1], runs[-1][2]
+            est = estimate_instance(inst, moments=method == "auto" and fast_path_applies(inst))
+            values = [x for pi in data["stationary"] for x in pi] + data["expected_absorption_time"]
+            bits = max(int(len(x.split("/")[1]) * 3.3219) if "/" in x else 0 for x in values) if values else 0
+            name = f"d={len(target)} N={n} lam={format_rational(lam)}"
+            cert = data.get("certificate", {})
+            print(f"{name:<24} {method:<7} {seconds:>9.2f} {est.seconds:>7.1f} {est.seconds / seconds:>8.1f} "
+                  f"{peak:>9.0f} {est.bytes / 2**20:>8.0f} {bits:>11,}  {cert.get('method', '-')} "
+                  f"{cert.get('error_probability_at_most', '')}", flush=True)
 
 
 if __name__ == "__main__":
