@@ -90,14 +90,15 @@ def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Es
     The answer has ``L ~ 0.35 N^2 log2(D_q)`` bits per number (measured: 550k bits at d = 2,
     N = 400, lam = 1/3).  The recursion does about two big products per pair ``l <= j``
     of multi-indices on ``d - 1`` coordinates, ``C(N + 2(d-1), 2(d-1))`` pairs, at
-    ``~6e-11`` s per pair and answer bit (plus ``6e-7`` s of interpreter per pair); lowest terms and the decimal digits cost
-    ``~2e-8`` s per answer bit per state.  Memory: about 2.5 bytes per answer bit per
-    state (numerators, Fractions, digits, the JSON text) plus the interpreter.
+    ``~1.3e-10`` s per pair and answer bit (plus ``6e-7`` s of interpreter per pair);
+    lowest terms, the decimal digits and the JSON text cost ``~3.5e-8`` s per answer bit
+    per state.  Memory: about 2.5 bytes per answer bit per state (numerators, Fractions,
+    digits, the JSON text), 120 bytes per pair, plus the interpreter.
     """
     answer_bits = int(0.35 * samples**2 * dq_bits) + 64
     pairs = comb(samples + 2 * (size - 1), 2 * (size - 1))
-    seconds = (6e-11 * answer_bits + 6e-7) * pairs + 2e-8 * states * answer_bits + 2e-5 * states + 0.2
-    memory = 2.5 * states * answer_bits + 80e6
+    seconds = (1.3e-10 * answer_bits + 6e-7) * pairs + 3.5e-8 * states * answer_bits + 2e-5 * states + 0.2
+    memory = 2.5 * states * answer_bits + 120 * pairs + 80e6
     return Estimate(states=states, entry_bits=samples * dq_bits, seconds=seconds, bytes=memory)
 
 
