@@ -38,7 +38,34 @@ def add_commands(sub: Any) -> dict[str, Any]:
     p.add_argument("--generations", required=True, help="G >= 0")
     p.add_argument("--replicas", default="100000", help="number of independent replicas (default 100000)")
     p.add_argument("--seed", default="0", help="seed of numpy's PCG64 generator (same seed, same output)")
-    return {"compare": cmd_compare, "golden": cmd_golden, "simulate": cmd_simulate}
+    p = sub.add_parser("numeric", help="float64 stationary law for d = 2 and large N, accurate in the tails (log pi)")
+    instance_options(p)
+    p.add_argument("--no-exact", action="store_true", help="skip the comparison with the exact law (done for N <= 200)")
+    return {"compare": cmd_compare, "golden": cmd_golden, "simulate": cmd_simulate, "numeric": cmd_numeric}
+
+
+def cmd_numeric(args: argparse.Namespace) -> str:
+    from .numeric import EXACT_COMPARISON_MAX, estimate_numeric, float_stationary
+
+    inst = instance_from(args)
+    check_size(estimate_numeric(inst.samples), args.allow_large)
+    law = float_stationary(inst, compare_exact=not args.no_exact)
+    if args.json:
+        return dumps(law.to_json())
+    n = inst.samples
+    rows = [[f"({n - i},{i})", f"{law.log_pi[n - i] / 2.302585092994046:.12f}"] for i in range(n + 1)]
+    exact = ("not compared (--no-exact)" if args.no_exact else f"not computed (N > {EXACT_COMPARISON_MAX})") \
+        if law.exact_max_relative_error is None else f"{law.exact_max_relative_error:.1e}"
+    return "\n".join([
+        "Instance: " + describe_instance(inst),
+        "float64 path (not exact): log10 of the stationary probability of each state",
+        "",
+        table(["state", "log10 pi"], rows),
+        "",
+        f"check: max over states of |(pi P - pi)_j| / pi_j = {law.max_relative_residual:.1e} (every state, tails included)",
+        f"check: max relative error against the exact law = {exact}",
+        f"passes (N of each, coarsest first): {', '.join(map(str, law.levels))}",
+    ])
 
 
 def _instance_or_file(args: argparse.Namespace, candidate: dict[str, Any]) -> Instance:
