@@ -10,7 +10,6 @@ the exact probabilities, the p-value with mpmath's regularised incomplete gamma)
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction

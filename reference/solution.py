@@ -179,14 +179,15 @@ class Certification:
     method: str
     error_bound: Fraction = Fraction(0)
     trials: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    absorption: str = "against the kernel rows of the transient states"
 
     def describe(self) -> str:
         if self.method == "kernel":
             return "certified against every kernel row in exact integers"
         if self.method == "identity":
             return (f"pi P = pi certified by a randomised polynomial identity test ({len(self.trials)} trials; "
-                    f"a wrong law passes with probability <= 2^-{bits_below(self.error_bound)}); "
-                    "transient rows against the kernel")
+                    f"a wrong answer passes with probability <= 2^-{bits_below(self.error_bound)}); "
+                    f"absorption data {self.absorption}")
         return "not certified (--certify none)"
 
 
@@ -224,8 +225,9 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
     ``pi (P - I) = 0`` per recurrent class with the linear-algebra backend (the readable
     reference path); ``moments`` uses the triangular factorial-moment recursion of
     :mod:`reference.moments` (the paper's chain with ``lam > 0`` only); ``auto`` takes
-    ``moments`` where it applies, and at ``lam = 0`` computes the absorption data on the
-    chain lumped by symmetry (:func:`collapse_by_lumping`).
+    ``moments`` where it applies, and at ``lam = 0`` computes the absorption data by back
+    substitution (d = 2, :mod:`reference.absorption`) or on the chain lumped by symmetry
+    (d >= 3, :func:`collapse_by_lumping`).
 
     ``certify`` re-checks the answer, whichever path produced it (see
     :class:`Certification`): ``"full"`` (or ``True``) against every kernel row,
@@ -265,6 +267,7 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
 
     failures = chain.certify_stationary_support()
     bound, trials = Fraction(0), []
+    absorption = "against the kernel rows of the transient states" if chain.transient_states else "(none: no transient state)"
     if instance.lam == 0 and instance.size == 2 and chain.transient_states:
         by_count = [Fraction(0)] * (instance.samples + 1)
         for k, t in zip(chain.labels, chain.expected_absorption_times, strict=True):
@@ -279,6 +282,7 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
                 failures.append(f"absorption probabilities of state {i} are not k_x / N")
                 break
         trials.extend((p, ()) for p in primes)
+        absorption = "by the same modular identity test at every state (t = 1 + P t, h = P h)"
     else:
         failures += chain.certify_absorption()
     weights, c = sampling_weights(instance)
@@ -291,7 +295,7 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
         trials.extend(test.trials)
     if failures:
         raise CheckFailed("; ".join(failures))
-    return Certification("identity", bound, tuple(trials))
+    return Certification("identity", bound, tuple(trials), absorption)
 
 
 @dataclass(frozen=True)
