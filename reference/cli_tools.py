@@ -47,9 +47,13 @@ def add_commands(sub: Any) -> dict[str, Any]:
 def cmd_numeric(args: argparse.Namespace) -> str:
     from .numeric import EXACT_COMPARISON_MAX, estimate_numeric, float_stationary
 
+    from .progress import SHOW_AFTER_SECONDS, terminal_progress
+
     inst = instance_from(args)
-    check_size(estimate_numeric(inst.samples), args.allow_large)
-    law = float_stationary(inst, compare_exact=not args.no_exact)
+    estimate = estimate_numeric(inst.samples)
+    check_size(estimate, args.allow_large)
+    progress = terminal_progress(f"N = {inst.samples} pass") if estimate.seconds > SHOW_AFTER_SECONDS else None
+    law = float_stationary(inst, compare_exact=not args.no_exact, progress=progress)
     if args.json:
         return dumps(law.to_json())
     n = inst.samples

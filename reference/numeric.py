@@ -33,6 +33,7 @@ rounding (``~N`` ulps of a logarithm) bounds the accuracy at about ``1e-12`` rel
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -79,7 +80,8 @@ class NumericLaw:
         }
 
 
-def float_stationary(instance: Instance, compare_exact: bool = True) -> NumericLaw:
+def float_stationary(instance: Instance, compare_exact: bool = True,
+                     progress: Callable[[int, int], None] | None = None) -> NumericLaw:
     """The stationary law of the paper's chain, d = 2, lam > 0, as float64 logarithms.
 
     >>> from fractions import Fraction as F
@@ -97,7 +99,7 @@ def float_stationary(instance: Instance, compare_exact: bool = True) -> NumericL
         raise InputError("the float path needs lam > 0 (at lam = 0 the stationary laws are the Dirac types)")
     if instance.target[0] in (0, 1):
         raise InputError("the float path needs 0 < mu*_0 < 1 (otherwise the stationary law is one Dirac type)")
-    log_pi, levels, residual = _solve(instance)
+    log_pi, levels, residual = _solve(instance, progress)
     error = None
     if compare_exact and instance.samples <= EXACT_COMPARISON_MAX:
         exact = _exact_log_law(instance)
@@ -136,7 +138,8 @@ def _log_kernel_parts(instance: Instance) -> tuple[np.ndarray, np.ndarray, np.nd
     return log_c, log_q, log_1q
 
 
-def _solve(instance: Instance) -> tuple[np.ndarray, tuple[int, ...], float]:
+def _solve(instance: Instance, progress: Callable[[int, int], None] | None = None
+           ) -> tuple[np.ndarray, tuple[int, ...], float]:
     n = instance.samples
     if n <= _EXACT_BELOW:
         return _exact_log_law(instance), (n,), 0.0
@@ -146,9 +149,11 @@ def _solve(instance: Instance) -> tuple[np.ndarray, tuple[int, ...], float]:
     x = np.arange(n + 1) / n
     ref = np.interp(x, np.arange(coarse_n + 1) / coarse_n, coarse_log) * (n / coarse_n)
     parts = _log_kernel_parts(instance)
-    for final, rtol in ((False, 1e-6), (False, 1e-10), (True, 1e-14)):  # each pass rescales by the last answer
+    for step, (final, rtol) in enumerate(((False, 1e-6), (False, 1e-10), (True, 1e-14))):  # each rescales by the last
         psi, residual = _scaled_solve(parts, ref, rtol, final)
         ref = ref + np.log(psi)
+        if progress is not None:
+            progress(step + 1, 3)
     if residual > 1e-9:
         raise CheckFailed(f"the float path did not converge (relative residual {residual:.1e}); "
                           "use the exact path for this size")
