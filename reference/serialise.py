@@ -93,15 +93,41 @@ def dumps(data: Any, indent: int = 0) -> str:
      ],
      "lam": "1/3"
     }
+
+    Built as a list of fragments joined once: an exact law at d = 2, N = 400 is 133 MB of
+    digits, and every intermediate copy of it costs a quarter of a second.
     """
+    parts: list[str] = []
+    _emit(data, indent, parts, True)
+    return "".join(parts)
+
+
+def _emit(data: Any, indent: int, parts: list[str], pad_first: bool) -> None:
     pad, inner = " " * indent, " " * (indent + 1)
+    if pad_first:
+        parts.append(pad)
     if isinstance(data, dict) and data:
-        items = [f"{inner}{json.dumps(k)}: {dumps(v, indent + 1).lstrip()}" for k, v in data.items()]
-        return pad + "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    if isinstance(data, list) and any(isinstance(v, (list, dict)) for v in data):
-        items = [dumps(v, indent + 1) for v in data]
-        return pad + "[\n" + ",\n".join(items) + "\n" + pad + "]"
-    return pad + json.dumps(data, separators=(", ", ": "))
+        parts.append("{\n")
+        for i, (k, v) in enumerate(data.items()):
+            parts.append(f"{inner}{json.dumps(k)}: ")
+            _emit(v, indent + 1, parts, False)
+            parts.append(",\n" if i + 1 < len(data) else "\n")
+        parts.append(pad + "}")
+    elif isinstance(data, list) and any(isinstance(v, (list, dict)) for v in data):
+        parts.append("[\n")
+        for i, v in enumerate(data):
+            _emit(v, indent + 1, parts, True)
+            parts.append(",\n" if i + 1 < len(data) else "\n")
+        parts.append(pad + "]")
+    elif isinstance(data, list) and data and all(type(v) is str and _plain(v) for v in data):
+        parts.append('["' + '", "'.join(data) + '"]')  # digits and signs need no escaping
+    else:
+        parts.append(json.dumps(data, separators=(", ", ": ")))
+
+
+def _plain(text: str) -> bool:
+    """True for strings JSON writes unchanged (printable ASCII without quote or backslash)."""
+    return text.isascii() and text.isprintable() and '"' not in text and "\\" not in text
 
 
 def load_schema(name: str) -> dict[str, Any]:

@@ -190,3 +190,16 @@ def test_lam_zero_d2_identity_certificate_end_to_end():
     assert ident.certification.method == "identity"
     assert ident.expected_absorption_time == full.expected_absorption_time
     assert ident.absorption_probabilities == full.absorption_probabilities
+
+
+# ----------------------------------------------------------------------------- JSON writer
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+                     max_leaves=20)
+
+
+@given(_json)
+def test_dumps_round_trips_through_the_json_parser(data):
+    from reference.serialise import dumps
+
+    assert json.loads(dumps(data)) == data
