@@ -11,20 +11,26 @@ from fractions import Fraction
 
 from .chain import FiniteChain
 from .model import Instance
-from .rationals import format_decimal, format_rational
+from .rationals import format_decimal, format_rational, format_scientific
 from .solution import Evolution, Solution
 
 MAX_EXACT_CHARS = 40
 
 
 def cell(x: Fraction, digits: int = 6) -> str:
-    """``"3/128 ≈ 0.023438"``; an exact integer is printed alone; very long rationals are elided."""
+    """``"3/128 ≈ 0.023438"``; an exact integer is printed alone; very long rationals are elided;
+    values below ``10^-digits`` get scientific notation so tails stay readable.
+
+    >>> cell(Fraction(3, 128)), cell(Fraction(1, 3 * 10**9))
+    ('3/128 ≈ 0.023438', '1/3000000000 ≈ 3.333e-10')
+    """
     exact = format_rational(x)
     if x.denominator == 1:
         return exact
     if len(exact) > MAX_EXACT_CHARS:
         exact = f"<{x.numerator.bit_length()}-bit/{x.denominator.bit_length()}-bit rational; --json for exact>"
-    return f"{exact} ≈ {format_decimal(x, digits)}"
+    small = x != 0 and abs(x) < Fraction(1, 10**digits)  # tails: scientific notation, not 0.000000
+    return f"{exact} ≈ {format_scientific(x, 3) if small else format_decimal(x, digits)}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
