@@ -48,23 +48,37 @@ class IntegerKernel:
     successors: tuple[tuple[int, ...], ...] | None = None
 
 
-class _LazyRows(Sequence):
-    """The rows of an :class:`IntegerKernel` as Fractions, each row made on first access."""
+class LazyRows(Sequence):
+    """A sequence of kernel rows, each made by :meth:`make` on first access and cached."""
 
-    def __init__(self, rows: Sequence[Sequence[int]], scale: int) -> None:
-        self._rows, self._scale = rows, scale
-        self._cache: dict[int, Row] = {}
+    def __init__(self, length: int) -> None:
+        self._length = length
+        self._cache: dict[int, tuple] = {}
+
+    def make(self, i: int) -> tuple:
+        raise NotImplementedError
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._length
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         row = self._cache.get(i)
         if row is None:
-            row = self._cache[i] = tuple(Fraction(a, self._scale) if a else Fraction(0) for a in self._rows[i])
+            row = self._cache[i] = self.make(i)
         return row
+
+
+class _LazyRows(LazyRows):
+    """The rows of an :class:`IntegerKernel` as Fractions, each row made on first access."""
+
+    def __init__(self, rows: Sequence[Sequence[int]], scale: int) -> None:
+        super().__init__(len(rows))
+        self._rows, self._scale = rows, scale
+
+    def make(self, i: int) -> Row:
+        return tuple(Fraction(a, self._scale) if a else Fraction(0) for a in self._rows[i])
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and len(other) == len(self) and all(tuple(a) == tuple(b) for a, b in zip(self, other))

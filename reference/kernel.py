@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from math import lcm
 
-from .chain import FiniteChain
+from .chain import FiniteChain, LazyRows
 from .errors import CheckFailed, InputError
 from .integer_core import scaled_row
 from .model import EmpiricalLaw, IIDMixing, Instance
@@ -92,7 +92,7 @@ def sampling_weights(instance: Instance) -> tuple[list[Type], int]:
     return weights, r * big_t * n
 
 
-class PaperKernelRows(Sequence):
+class PaperKernelRows(LazyRows):
     """The rows of the paper's integer kernel, each built (and checked) when first read.
 
     Row ``k`` is :func:`reference.integer_core.scaled_row` of the sampling weights; it is
@@ -100,21 +100,13 @@ class PaperKernelRows(Sequence):
     """
 
     def __init__(self, weights: Sequence[Type], samples: int, scale: int, successors: Sequence[Sequence[int]]) -> None:
+        super().__init__(len(weights))
         self._weights, self._samples, self._scale, self._successors = weights, samples, scale, successors
-        self._cache: dict[int, tuple[int, ...]] = {}
 
-    def __len__(self) -> int:
-        return len(self._weights)
-
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        row = self._cache.get(i)
-        if row is None:
-            row = tuple(scaled_row(self._weights[i], self._samples))
-            if sum(row) != self._scale or tuple(j for j, w in enumerate(row) if w) != tuple(self._successors[i]):
-                raise CheckFailed(f"kernel row {i} does not sum to c^N or has the wrong support")
-            self._cache[i] = row
+    def make(self, i: int) -> tuple[int, ...]:
+        row = tuple(scaled_row(self._weights[i], self._samples))
+        if sum(row) != self._scale or tuple(j for j, w in enumerate(row) if w) != tuple(self._successors[i]):
+            raise CheckFailed(f"kernel row {i} does not sum to c^N or has the wrong support")
         return row
 
 

@@ -203,3 +203,16 @@ def test_dumps_round_trips_through_the_json_parser(data):
     from reference.serialise import dumps
 
     assert json.loads(dumps(data)) == data
+
+
+def test_lazy_paper_rows_refuse_a_row_with_the_wrong_support():
+    from reference.errors import CheckFailed
+    from reference.kernel import PaperKernelRows
+
+    inst = Instance(target=law("1/2", "1/2"), samples=3, lam=F(1, 3))
+    weights, c = sampling_weights(inst)
+    succ = paper_successors(inst, weights)
+    rows = PaperKernelRows(weights, 3, c**3, [s[:-1] for s in succ])
+    with pytest.raises(CheckFailed, match="kernel row 0"):
+        rows[0]
+    assert PaperKernelRows(weights, 3, c**3, succ)[1] == tuple(integer_kernel(inst)[0][1])
