@@ -47,16 +47,11 @@ class Estimate:
         )
 
 
-def estimate_chain(states: int, entry_bits: int, generations: int = 0, answer_bits: int | None = None) -> Estimate:
-    """Cost of analysing (and evolving ``generations`` steps) a dense exact chain.
-
-    With ``answer_bits`` (the moment path: no dense solve) the ``n^3`` term is replaced by
-    the certification ``pi P = pi``: ``3e-9 n^2 answer_bits`` s.
-    """
+def estimate_chain(states: int, entry_bits: int, generations: int = 0) -> Estimate:
+    """Cost of analysing (and evolving ``generations`` steps) a dense exact chain."""
     n = states
     b = max(entry_bits, 64)
-    solve_cost = 7e-10 * n**3 * b if answer_bits is None else 3e-9 * n * n * answer_bits
-    seconds = n * n * (5e-6 + 2e-8 * b) + solve_cost + generations * n * n * 2e-8 * b
+    seconds = n * n * (5e-6 + 2e-8 * b) + 7e-10 * n**3 * b + generations * n * n * 2e-8 * b
     memory = n * n * (120 + b / 4) + 50e6
     return Estimate(states=n, entry_bits=entry_bits, seconds=seconds, bytes=memory)
 
