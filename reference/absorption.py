@@ -35,7 +35,7 @@ from fractions import Fraction
 from math import comb, factorial, lcm
 
 from .errors import CheckFailed
-from .identity import TARGET_ERROR, error_per_trial, random_prime
+from .identity import TARGET_ERROR, IdentityTest, error_per_trial, random_prime
 from .moments import coprime_fraction, lowest_terms
 
 
@@ -114,10 +114,10 @@ def _stirling_rows(n: int) -> list[list[int]]:
 
 
 def absorption_identity_test(samples: int, times: Sequence[Fraction], rng: random.Random | None = None,
-                             target_error: Fraction = TARGET_ERROR) -> tuple[bool, tuple[int, ...], Fraction, str]:
+                             target_error: Fraction = TARGET_ERROR) -> IdentityTest:
     """Check ``t = 1 + P t`` at ``k = 1..N-1``, ``t(0) = t(N) = 0`` and ``P h = h`` for
-    ``h(k) = k/N`` modulo random primes ``p`` in ``[2^61, 2^62)``; returns
-    ``(passed, primes, error_bound, failure)``.
+    ``h(k) = k/N`` modulo random primes ``p`` in ``[2^61, 2^62)`` (every state is evaluated,
+    so a trial's point is empty).
 
     With ``t = T / X`` in integers and ``B(k) = sum_j C(N, j) k^j (N - k)^{N-j} T_j``
     (``N^N (P t)(k) X``), the identity is ``B(k) = N^N (T_k - X)``: an integer equation per
@@ -126,9 +126,9 @@ def absorption_identity_test(samples: int, times: Sequence[Fraction], rng: rando
     primes (:mod:`reference.identity`), so one prime passes it with probability at most
     ``ceil(beta / 61) / K``.
 
-    >>> absorption_identity_test(3, [Fraction(0), Fraction(3), Fraction(3), Fraction(0)], random.Random(1))[0]
+    >>> absorption_identity_test(3, [Fraction(0), Fraction(3), Fraction(3), Fraction(0)], random.Random(1)).passed
     True
-    >>> absorption_identity_test(3, [Fraction(0), Fraction(3), Fraction(4), Fraction(0)], random.Random(1))[0]
+    >>> absorption_identity_test(3, [Fraction(0), Fraction(3), Fraction(4), Fraction(0)], random.Random(1)).passed
     False
     """
     rng = rng or random.SystemRandom()
@@ -136,7 +136,7 @@ def absorption_identity_test(samples: int, times: Sequence[Fraction], rng: rando
     den = lcm(*(t.denominator for t in times))
     num = [t.numerator * (den // t.denominator) for t in times]
     if num[0] != 0 or num[n] != 0:
-        return False, (), Fraction(0), "t is not 0 at the absorbing states"
+        return IdentityTest(False, (), Fraction(0), "t is not 0 at the absorbing states")
     beta = max(abs(x) for x in num).bit_length() + den.bit_length() + n * n.bit_length() + n + 2
     eps = error_per_trial(beta, 0)
     bound, primes = Fraction(1), []
@@ -158,7 +158,7 @@ def absorption_identity_test(samples: int, times: Sequence[Fraction], rng: rando
                 acc_t = (acc_t * k + t[j] * pw[n - j]) % p
                 acc_h = (acc_h * k + h[j] * pw[n - j]) % p
             if (acc_t - nn * (num[k] - den)) % p:
-                return False, tuple(primes), bound, f"t = 1 + P t fails at k = {k} modulo {p}"
+                return IdentityTest(False, tuple((q, ()) for q in primes), bound, f"t = 1 + P t fails at k = {k} modulo {p}")
             if (acc_h - nn * k) % p:
-                return False, tuple(primes), bound, f"P h = h fails at k = {k} modulo {p}"
-    return True, tuple(primes), bound, ""
+                return IdentityTest(False, tuple((q, ()) for q in primes), bound, f"P h = h fails at k = {k} modulo {p}")
+    return IdentityTest(True, tuple((q, ()) for q in primes), bound)

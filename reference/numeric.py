@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -58,7 +58,6 @@ class NumericLaw:
     max_relative_residual: float
     levels: tuple[int, ...]  # the N of each pass, coarsest first
     exact_max_relative_error: float | None = None
-    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         n = self.instance.samples

@@ -272,16 +272,17 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
         by_count = [Fraction(0)] * (instance.samples + 1)
         for k, t in zip(chain.labels, chain.expected_absorption_times, strict=True):
             by_count[k[0]] = t  # type: ignore[index]
-        passed, primes, bound, failure = absorption_identity_test(instance.samples, by_count)
-        if not passed:
-            failures.append(failure)
+        test = absorption_identity_test(instance.samples, by_count)
+        if not test.passed:
+            failures.append(test.failure)
+        bound = test.error_bound
         # h(k) = k_0 / N passed P h = h above; each class's column must be k_x / N for its Dirac point x
         dirac = [0 if chain.labels[cls[0]][0] else 1 for cls in chain.recurrent_classes]  # type: ignore[index]
         for i, row in enumerate(chain.absorption_probabilities):
             if any(row[c] != Fraction(chain.labels[i][x], instance.samples) for c, x in enumerate(dirac)):  # type: ignore[index]
                 failures.append(f"absorption probabilities of state {i} are not k_x / N")
                 break
-        trials.extend((p, ()) for p in primes)
+        trials.extend(test.trials)
         absorption = "by the same modular identity test at every state (t = 1 + P t, h = P h)"
     else:
         failures += chain.certify_absorption()
