@@ -136,7 +136,8 @@ def exact_stationary_moments(target: Sequence[Fraction], samples: int, lam: Frac
 def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one: Any,
                              cancel: Callable[[Any, Any], Any] | None = None,
                              factors: list[Any] | None = None,
-                             progress: Callable[[int, int], None] | None = None) -> tuple[list[Any], Any]:
+                             progress: Callable[[int, int], None] | None = None,
+                             binomial_inversion: Callable[[list[Any]], list[Any]] | None = None) -> tuple[list[Any], Any]:
     """The stationary law as ``(numerators, common_denominator)``, with no division inside.
 
     The sampling law is ``q_x(k) = (a_x + b k_x) / c`` for ``x < d - 1`` with ring elements
@@ -159,6 +160,8 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     1.35-1.9x longer than the reduced one (740k against 550k bits at d = 2, N = 400, lam
     = 1/3), which every later operation pays for.  ``factors``, when given, receives the
     factors whose product is the common denominator (``D_1 .. D_N`` and ``N!``).
+    ``binomial_inversion``, when given, replaces the generic ``O(n^2)`` inversion of one
+    line (:func:`_binomial_inversion`; FLINT integers: :func:`flint_binomial_inversion`).
     """
     n = samples
     coords = len(a)
@@ -213,21 +216,51 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         for lx in l:
             weight //= factorial(lx)
         f[l] = p * suffix[sum(l) + 1] * weight
+    invert = binomial_inversion or _binomial_inversion
     for x in range(coords):
-        g: dict[Index, Any] = {}
+        lines: dict[Index, list[Any]] = {}  # the other coordinates -> values along coordinate x
         for k in f:
-            acc = zero
-            for lx in range(k[x], n - (sum(k) - k[x]) + 1):
-                v = f[k[:x] + (lx,) + k[x + 1:]]
-                term = v * comb(lx, k[x])
-                acc = acc - term if (lx - k[x]) % 2 else acc + term
-            g[k] = acc
-        f = g
+            rest = k[:x] + k[x + 1:]
+            if rest not in lines:
+                lines[rest] = [f[rest[:x] + (lx,) + rest[x:]] for lx in range(n - sum(rest) + 1)]
+        f = {rest[:x] + (kx,) + rest[x:]: v for rest, line in lines.items() for kx, v in enumerate(invert(line))}
     if factors is not None:
         factors.extend(d_factors[1:])
         factors.append(one * factorial(n))
     common = suffix[1] * factorial(n)
     return [f[k[:coords]] for k in iter_types(n, size)], common
+
+
+def _binomial_inversion(values: list[Any]) -> list[Any]:
+    """``g_k = sum_{l >= k} (-1)^{l-k} C(l, k) f_l`` (binomial moments to probabilities), term by term.
+
+    >>> _binomial_inversion([1, 3, 3, 1])   # f_l = C(3, l): the moments of a point mass at 3
+    [0, 0, 0, 1]
+    """
+    out = []
+    for k in range(len(values)):
+        acc = values[k] * 0
+        for l in range(k, len(values)):
+            term = values[l] * comb(l, k)
+            acc = acc - term if (l - k) % 2 else acc + term
+        out.append(acc)
+    return out
+
+
+def flint_binomial_inversion(values: list[Any]) -> list[Any]:
+    """:func:`_binomial_inversion` for FLINT integers as one Taylor shift: ``g_k`` is the
+    coefficient of ``y^k`` in ``sum_l f_l (y - 1)^l``, i.e. ``F(y - 1)`` with FLINT's
+    polynomial composition (divide and conquer; d = 2, N = 400: 0.3 s against 2.2 s term
+    by term).
+
+    >>> import flint
+    >>> [int(v) for v in flint_binomial_inversion([flint.fmpz(v) for v in (1, 3, 3, 1)])]
+    [0, 0, 0, 1]
+    """
+    import flint
+
+    coeffs = flint.fmpz_poly(values)(flint.fmpz_poly([-1, 1])).coeffs()
+    return coeffs + [flint.fmpz(0)] * (len(values) - len(coeffs))
 
 
 def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction,
@@ -254,7 +287,8 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
     if g > 1:
         a, b, c = [v / g for v in a], b / g, c / g  # fmpz exact division
         a, b, c = [flint.fmpz(v) for v in a], flint.fmpz(b), flint.fmpz(c)
-    nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y), progress=progress)
+    nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y), progress=progress,
+                                           binomial_inversion=flint_binomial_inversion)
     return [coprime_fraction(int(p), int(q)) for p, q in lowest_terms(nums, common)]
 
 

@@ -20,7 +20,7 @@ from reference.chain import FiniteChain
 from reference.cli import main
 from reference.identity import PRIMES_IN_RANGE_AT_LEAST, error_per_trial, stationary_identity_test
 from reference.kernel import integer_kernel, kernel_rows, paper_successors, sampling_weights
-from reference.moments import lowest_terms
+from reference.moments import _binomial_inversion, flint_binomial_inversion, lowest_terms
 from reference.rationals import common_denominator, format_rational, int_to_text, parse_rational, text_to_int
 from reference.serialise import load_schema
 from reference.solution import bits_below
@@ -67,6 +67,13 @@ def test_lowest_terms_equals_gcd_per_entry(numerators, primes):
     for x, (p, q) in zip(numerators, got, strict=True):
         g = gcd(x, denominator) if x else denominator
         assert (int(p), int(q)) == (x // g, denominator // g)
+
+
+@given(st.lists(st.integers(min_value=-(10**30), max_value=10**30), min_size=1, max_size=30))
+def test_taylor_shift_inversion_equals_the_term_by_term_sum(values):
+    # zero tails too: FLINT trims a polynomial's trailing zero coefficients
+    for line in (values, values + [0, 0], [0] * len(values)):
+        assert [int(v) for v in flint_binomial_inversion([flint.fmpz(v) for v in line])] == _binomial_inversion(line)
 
 
 # ----------------------------------------------------------------------------- lazy kernel
