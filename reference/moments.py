@@ -33,6 +33,7 @@ from math import comb, factorial, gcd, lcm
 from typing import Any
 
 from .errors import InputError
+from .parallel import map_in_parts
 from .typespace import iter_types
 
 Index = tuple[int, ...]
@@ -292,6 +293,10 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
     return [coprime_fraction(int(p), int(q)) for p, q in lowest_terms(nums, common)]
 
 
+SPLIT_PRODUCT_AT_BITS = 8_000_000
+"""``entries x bits`` above which :func:`lowest_terms` splits its modular product across cores."""
+
+
 def lowest_terms(numerators: Sequence[Any], denominator: Any) -> list[tuple[Any, Any]]:
     """``(x_k / g_k, C / g_k)`` with ``g_k = gcd(x_k, C)``, for FLINT integers, in batch.
 
@@ -307,10 +312,20 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any) -> list[tuple[Any,
     >>> [(int(p), int(q)) for p, q in lowest_terms([flint.fmpz(v) for v in (0, 6, 35, 19)], flint.fmpz(60))]
     [(0, 1), (1, 10), (7, 12), (19, 60)]
     """
-    product = denominator * 0 + 1
-    for x in numerators:
-        if x:
-            product = product * x % denominator
+    one = denominator * 0 + 1
+
+    def product_mod(part: Sequence[Any]) -> list[int]:
+        product = one
+        for x in part:
+            if x:
+                product = product * x % denominator
+        return [int(product)]
+
+    # one modular product per number, the parts on all cores when it is worth a fork
+    worth = len(numerators) * denominator.bit_length() >= SPLIT_PRODUCT_AT_BITS
+    product = one
+    for p in (map_in_parts(product_mod, numerators) if worth else product_mod(numerators)):
+        product = product * p % denominator
     shared = denominator.gcd(product)
     # C_h: strip the primes of `shared` from C, squaring the probe so it takes O(log) gcds
     part, rest, probe = shared * 0 + 1, denominator, shared
