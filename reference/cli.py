@@ -19,7 +19,7 @@ from .linalg import BACKENDS
 from .model import AdditiveSmoothing, EmpiricalLaw, Estimator, Instance
 from .rationals import format_rational, parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational
 from .report import cell, chain_report, describe_instance, evolution_report, laws_report, solution_latex, solution_report, table
-from .serialise import chain_to_json, dumps, evolution_to_json, matrix, rationals, solution_to_json
+from .serialise import chain_to_json, dump_parts, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .progress import SHOW_AFTER_SECONDS, terminal_progress
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
 from .solution import CERTIFY_MODES, METHODS, evolve, fast_path_applies, moments_apply, solve
@@ -154,7 +154,7 @@ def _cmd_solve_symbolic(args: argparse.Namespace) -> str:
     return symbolic_report(sol)
 
 
-def _cmd_solve(args: argparse.Namespace) -> str:
+def _cmd_solve(args: argparse.Namespace) -> str | list[str]:
     if symbolic_requested(args):
         return _cmd_solve_symbolic(args)
     inst = instance_from(args)
@@ -166,7 +166,7 @@ def _cmd_solve(args: argparse.Namespace) -> str:
     if args.latex:
         return solution_latex(sol, kernel=args.kernel)
     if args.json:
-        return dumps(solution_to_json(sol, kernel=args.kernel))
+        return dump_parts(solution_to_json(sol, kernel=args.kernel))
     return solution_report(sol, digits=digits, kernel=args.kernel)
 
 
@@ -287,9 +287,14 @@ def main(argv: Sequence[str] | None = None, extensions: Sequence[object] | None 
     return 0
 
 
-def _print(text: str) -> None:
+def _print(text: str | list[str]) -> None:
+    """Write a command's output (a text, or the fragments of a long JSON text) and a newline."""
     try:
-        print(text)
+        if isinstance(text, list):
+            sys.stdout.writelines(text)
+            sys.stdout.write("\n")
+        else:
+            print(text)
     except BrokenPipeError:
         pass
 
