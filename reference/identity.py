@@ -40,6 +40,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 TARGET_ERROR = Fraction(1, 2**128)
 _LOW, _HIGH = 2**61, 2**62
@@ -102,12 +103,17 @@ def stationary_identity_test(weights: Sequence[Sequence[int]], c: int, samples: 
     eps = error_per_trial(beta, samples)
     bound, trials = Fraction(1), []
     d = len(types[0]) if types else 0
+    big: Sequence[Any] = numerators
+    if denominator.bit_length() > 20_000:  # long numbers: reduce with FLINT (GMP's single-limb remainder)
+        import flint
+
+        big = [flint.fmpz(x) for x in numerators]
     while bound > target_error:
         p = random_prime(rng)
         point = tuple(rng.randrange(p) for _ in range(d))
         trials.append((p, point))
         bound *= eps
-        residues = [x % p for x in numerators]
+        residues = [int(x % p) for x in big]
         lhs = 0
         for x, u in zip(residues, weights, strict=True):
             if x:

@@ -27,6 +27,7 @@ _RATIO = re.compile(rf"^\s*({_INTEGER})\s*/\s*(\d+)\s*$")
 _DECIMAL = re.compile(r"^\s*([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?\s*$")
 _MAX_EXPONENT = 10_000
 _FAST_DIGITS = 2_000
+_FLINT_BITS = 20_000
 
 
 def int_to_text(n: int) -> str:
@@ -186,8 +187,16 @@ def common_denominator(values: Sequence[Fraction]) -> tuple[list[int], int]:
     """
     from math import lcm
 
-    den = lcm(*(v.denominator for v in values)) if values else 1
-    return [v.numerator * (den // v.denominator) for v in values], den
+    if not values or max(v.denominator.bit_length() for v in values) < _FLINT_BITS:
+        den = lcm(*(v.denominator for v in values)) if values else 1
+        return [v.numerator * (den // v.denominator) for v in values], den
+    import flint  # long numbers: FLINT's subquadratic gcd and division (d = 2, N = 400: 0.19 -> 0.11 s)
+
+    dens = [flint.fmpz(v.denominator) for v in values]
+    big = dens[0]
+    for q in dens[1:]:
+        big = big.lcm(q)
+    return [int(flint.fmpz(v.numerator) * (big // q)) for v, q in zip(values, dens, strict=True)], int(big)
 
 
 def format_rational(x: Fraction | int) -> str:

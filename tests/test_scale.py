@@ -76,6 +76,18 @@ def test_taylor_shift_inversion_equals_the_term_by_term_sum(values):
         assert [int(v) for v in flint_binomial_inversion([flint.fmpz(v) for v in line])] == _binomial_inversion(line)
 
 
+@given(st.lists(st.tuples(st.integers(min_value=-(10**9), max_value=10**9), st.integers(min_value=1, max_value=40)),
+                min_size=1, max_size=6), st.integers(min_value=0, max_value=3))
+def test_common_denominator_of_long_fractions(pairs, shift):
+    # denominators 3^(5000 e) 7^e: beyond the bit size where the FLINT branch takes over
+    values = [F(a, 3 ** (5000 * e + shift) * 7**e) for a, e in pairs]
+    num, den = common_denominator(values)
+    lcm_den = 1
+    for v in values:
+        lcm_den = lcm_den * v.denominator // gcd(lcm_den, v.denominator)
+    assert den == lcm_den and [F(x, den) for x in num] == values
+
+
 # ----------------------------------------------------------------------------- lazy kernel
 @given(instances(max_size=3, max_samples=5))
 def test_lazy_rows_and_supports_equal_the_generic_kernel(inst):
