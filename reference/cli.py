@@ -20,6 +20,7 @@ from .model import AdditiveSmoothing, EmpiricalLaw, Estimator, Instance
 from .rationals import format_rational, parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational
 from .report import cell, chain_report, describe_instance, evolution_report, laws_report, solution_latex, solution_report, table
 from .serialise import chain_to_json, dump_parts, dumps, evolution_to_json, matrix, rationals, solution_to_json
+from .parallel import workers
 from .progress import SHOW_AFTER_SECONDS, terminal_progress
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
 from .solution import CERTIFY_MODES, METHODS, evolve, fast_path_applies, moments_apply, solve
@@ -267,6 +268,7 @@ def main(argv: Sequence[str] | None = None, extensions: Sequence[object] | None 
 
         extensions = (checks_cli, cli_tools)
     try:
+        workers()  # a bad COLLAPSE_REF_WORKERS is refused before any work
         parser, commands = build_parser(extensions)
         args = parser.parse_args(argv)
         output = commands[args.command](args)

@@ -33,7 +33,7 @@ from math import comb, factorial, gcd, lcm
 from typing import Any
 
 from .errors import InputError
-from .parallel import map_in_parts
+from .parallel import map_in_parts, workers
 from .typespace import iter_types
 
 Index = tuple[int, ...]
@@ -138,7 +138,8 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
                              cancel: Callable[[Any, Any], Any] | None = None,
                              factors: list[Any] | None = None,
                              progress: Callable[[int, int], None] | None = None,
-                             binomial_inversion: Callable[[list[Any]], list[Any]] | None = None) -> tuple[list[Any], Any]:
+                             binomial_inversion: Callable[[list[Any]], list[Any]] | None = None,
+                             pair: bool = False) -> tuple[list[Any], Any]:
     """The stationary law as ``(numerators, common_denominator)``, with no division inside.
 
     The sampling law is ``q_x(k) = (a_x + b k_x) / c`` for ``x < d - 1`` with ring elements
@@ -163,6 +164,8 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     factors whose product is the common denominator (``D_1 .. D_N`` and ``N!``).
     ``binomial_inversion``, when given, replaces the generic ``O(n^2)`` inversion of one
     line (:func:`_binomial_inversion`; FLINT integers: :func:`flint_binomial_inversion`).
+    ``pair`` (d = 2, FLINT integers) runs the recursion in two processes
+    (:func:`_line_recursion_in_pair`); the numbers are the same.
     """
     n = samples
     coords = len(a)
@@ -184,10 +187,15 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         d_factors.append(d_i)
         f_factors.append(f_i)
     numerators: dict[Index, Any] = {tuple([0] * coords): one}
+    if coords == 1 and pair:
+        line = _line_recursion_in_pair([tables[0][j] for j in range(n + 1)], d_factors, f_factors, n, progress)
+        numerators = {(j,): v for j, v in enumerate(line)}
     by_level: dict[int, list[Index]] = {}
     for j in _indices(n, coords):
         by_level.setdefault(sum(j), []).append(j)
     for s in range(1, n + 1):
+        if coords == 1 and pair:
+            break
         for j in by_level.get(s, []):
             below: list[list[Index]] = [[] for _ in range(s)]  # the l <= j, by |l| (only |l| < s)
             for l in product(*(range(jx + 1) for jx in j)):
@@ -230,6 +238,48 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         factors.append(one * factorial(n))
     common = suffix[1] * factorial(n)
     return [f[k[:coords]] for k in iter_types(n, size)], common
+
+
+def _line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factors: list[Any], n: int,
+                            progress: Callable[[int, int], None] | None = None) -> list[Any]:
+    """The d = 2 recursion of :func:`fraction_free_stationary`, ``P_0 .. P_N``, on two cores.
+
+    The same Horner sums ``acc_j = (..(T(j,0) P_0) D_1 + T(j,1) P_1) D_2 + ..) + T(j,j-1) P_{j-1}``
+    and ``P_j = f_j acc_j``, computed column by column ("right-looking"): as soon as
+    ``P_t`` is known, every open ``acc_j`` (``j > t``) takes its step ``t``.  Those steps
+    are independent, so this process keeps the even ``j`` and a forked partner the odd
+    ones; whoever finishes ``acc_{t+1}`` sends ``P_{t+1}`` before its other steps, so the
+    partners wait for each other only briefly.  Each ``acc_j`` goes through exactly the
+    operations of the serial loop, so the integers are identical (tested).  FLINT
+    integers only (they travel as Python integers).
+    """
+    import flint
+
+    from .parallel import run_pair
+
+    def work(me: int, channel: Any) -> list[Any]:
+        line: list[Any] = [flint.fmpz(1)] + [None] * n
+        acc: dict[int, Any] = {}
+        mine = [j for j in range(1, n + 1) if j % 2 == me]
+
+        def step(j: int, t: int) -> None:
+            acc[j] = rows[j][0] * line[0] if t == 0 else acc[j] * d_factors[t] + rows[j][t] * line[t]
+
+        for t in range(n + 1):
+            if line[t] is None:
+                line[t] = flint.fmpz(channel.recv())
+            if t + 1 <= n and (t + 1) % 2 == me:
+                step(t + 1, t)
+                line[t + 1] = f_factors[t + 1] * acc.pop(t + 1)
+                channel.send(int(line[t + 1]))
+            for j in mine:
+                if j > t + 1:
+                    step(j, t)
+            if progress is not None and me == 0:
+                progress(t, n)
+        return line
+
+    return run_pair(work)
 
 
 def _binomial_inversion(values: list[Any]) -> list[Any]:
@@ -288,11 +338,14 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
     if g > 1:
         a, b, c = [v / g for v in a], b / g, c / g  # fmpz exact division
         a, b, c = [flint.fmpz(v) for v in a], flint.fmpz(b), flint.fmpz(c)
+    pair = len(target) == 2 and n >= PAIR_FROM_SAMPLES and workers() >= 2
     nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y), progress=progress,
-                                           binomial_inversion=flint_binomial_inversion)
+                                           binomial_inversion=flint_binomial_inversion, pair=pair)
     return [coprime_fraction(int(p), int(q)) for p, q in lowest_terms(nums, common)]
 
 
+PAIR_FROM_SAMPLES = 150
+"""d = 2 from this N on runs the recursion on two cores (below it a fork costs more than it saves)."""
 SPLIT_PRODUCT_AT_BITS = 8_000_000
 """``entries x bits`` above which :func:`lowest_terms` splits its modular product across cores."""
 

@@ -116,3 +116,90 @@ def _collect(child: tuple[int, int]) -> tuple[bool, Any]:
     if not payload:
         return False, RuntimeError(f"a worker process ended without a result (wait status {status})")
     return pickle.loads(payload)
+
+
+class Channel:
+    """Two processes exchanging integers through a pair of pipes (see :func:`run_pair`).
+
+    A message is an 8-byte signed length (its sign the integer's) and the magnitude's
+    bytes.  The pipes are enlarged to the system's maximum (1 MiB on Linux) so that a
+    send of up to that size returns at once and the sender keeps computing.
+    """
+
+    def __init__(self, read: int, write: int) -> None:
+        self._read, self._write = read, write
+
+    def send(self, value: int) -> None:
+        value = int(value)
+        body = abs(value).to_bytes((abs(value).bit_length() + 7) // 8, "little")
+        data = (len(body) if value >= 0 else -len(body)).to_bytes(8, "little", signed=True) + body
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self._write, view):]
+
+    def recv(self) -> int:
+        size = int.from_bytes(self._exactly(8), "little", signed=True)
+        value = int.from_bytes(self._exactly(abs(size)), "little")
+        return value if size >= 0 else -value
+
+    def _exactly(self, size: int) -> bytes:
+        chunks, got = [], 0
+        while got < size:
+            chunk = os.read(self._read, size - got)
+            if not chunk:
+                raise RuntimeError("the partner process ended before sending its result")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def close(self) -> None:
+        for fd in (self._read, self._write):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def _big_pipe() -> tuple[int, int]:
+    read, write = os.pipe()
+    try:
+        import fcntl
+
+        size = int(open("/proc/sys/fs/pipe-max-size").read())
+        fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+    except (OSError, ValueError, ImportError):
+        pass  # a smaller pipe only makes a sender wait for its reader
+    return read, write
+
+
+def run_pair(work: Callable[[int, Channel], R]) -> R:
+    """``work(0, channel)`` here and ``work(1, channel)`` in a forked child, at the same time.
+
+    The two calls talk through ``channel.send(int)`` / ``channel.recv()``; the child's
+    return value is dropped (everything the parent needs must be sent).  If the child
+    fails, the parent's next ``recv`` raises.  Needs :func:`can_fork`.
+    """
+    if not can_fork():
+        raise RuntimeError("run_pair needs fork (Linux)")
+    to_child, to_parent = _big_pipe(), _big_pipe()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # child
+        code = 0
+        try:
+            os.close(to_child[1])
+            os.close(to_parent[0])
+            work(1, Channel(to_child[0], to_parent[1]))
+        except BaseException:  # noqa: BLE001 - the parent sees the closed pipe and raises
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(to_child[0])
+    os.close(to_parent[1])
+    channel = Channel(to_parent[0], to_child[1])
+    try:
+        return work(0, channel)
+    finally:
+        channel.close()
+        os.waitpid(pid, 0)

@@ -1,0 +1,118 @@
+"""Splitting across cores changes no number: the parallel paths against the serial ones."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction as F
+
+import flint
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reference import parallel
+from reference.cli import main
+from reference.errors import InputError
+from reference.moments import exact_stationary_law, fraction_free_stationary, lowest_terms
+from reference.rationals import parse_rational
+from reference.serialise import SPLIT_AT_BITS, rationals
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="the parallel paths need fork (Linux)")
+
+
+def test_map_in_parts_keeps_order_for_any_number_of_parts():
+    items = list(range(23))
+    for parts in range(1, 30):
+        assert parallel.map_in_parts(lambda xs: [x * x - 1 for x in xs], items, parts=parts) == [x * x - 1 for x in items]
+    assert parallel.map_in_parts(lambda xs: [sum(xs)], items, parts=3) == [sum(items[:7]), sum(items[7:15]), sum(items[15:])]
+
+
+def _fails_on_seven(xs):
+    if 7 in xs:
+        raise ValueError("seven")
+    return list(xs)
+
+
+def test_an_exception_in_a_child_is_raised_in_the_parent():
+    with pytest.raises(ValueError, match="seven"):
+        parallel.map_in_parts(_fails_on_seven, list(range(10)), parts=2)  # 7 is in the child's part
+    with pytest.raises(ValueError, match="seven"):
+        parallel.map_in_parts(_fails_on_seven, list(range(10)), parts=5)
+
+
+def test_workers_from_the_environment(monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    assert parallel.workers() == 1
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "3")
+    assert parallel.workers() == 3
+    for bad in ("0", "two", "-1"):
+        monkeypatch.setenv(parallel.WORKERS_VARIABLE, bad)
+        with pytest.raises(InputError, match=parallel.WORKERS_VARIABLE):
+            parallel.workers()
+
+
+def test_bad_worker_count_is_a_one_line_error(monkeypatch, capsys):
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "many")
+    assert main(["solve", "--target", "1/4,3/4", "--samples", "200", "--lam", "1/3", "--json"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "many" in err
+
+
+def test_channel_carries_signed_integers_of_any_size():
+    values = [0, 1, -1, 255, -256, 3**5000, -(7**20000) + 1]
+
+    def work(me, channel):
+        if me == 1:
+            for v in values:
+                channel.send(channel.recv() * 2)
+            return None
+        out = []
+        for v in values:
+            channel.send(v)
+            out.append(channel.recv())
+        return out
+
+    assert parallel.run_pair(work) == [2 * v for v in values]
+
+
+def test_a_failing_partner_is_an_error_not_a_hang():
+    def work(me, channel):
+        if me == 1:
+            raise RuntimeError("partner fails")
+        return channel.recv()
+
+    with pytest.raises(RuntimeError, match="partner process ended"):
+        parallel.run_pair(work)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(min_value=1, max_value=40), st.integers(min_value=1, max_value=9), st.integers(min_value=1, max_value=5),
+       st.integers(min_value=2, max_value=12))
+def test_line_recursion_in_pair_equals_the_serial_recursion(n, a, b, c):
+    # any integers a, b, c with D_i = c^i - (N)_i b^i != 0 (q = (a + b k) / c need not be a law here)
+    args = ([flint.fmpz(a)], flint.fmpz(b), flint.fmpz(c * n + b * n), n, flint.fmpz(1))
+    serial = fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y))
+    assert fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y), pair=True) == serial
+
+
+def test_exact_law_with_one_and_two_workers(monkeypatch):
+    target, lam = [F(1, 4), F(3, 4)], F(1, 3)
+    two = exact_stationary_law(target, 160, lam)  # N >= PAIR_FROM_SAMPLES: the pair recursion, split products
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    assert exact_stationary_law(target, 160, lam) == two
+    assert sum(two) == 1
+
+
+def test_lowest_terms_and_digits_split_equal_serial(monkeypatch):
+    values = [flint.fmpz(3) ** (40_000 + k) * (k + 2) for k in range(60)]  # 60 x 155k bits: split
+    den = flint.fmpz(6) ** 60_000
+    split = lowest_terms(values, den)
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    assert lowest_terms(values, den) == split
+    fractions = [F(int(p), int(q)) for p, q in split]
+    assert sum(f.numerator.bit_length() + f.denominator.bit_length() for f in fractions) < SPLIT_AT_BITS
+    big = fractions * 12  # over the split threshold
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "2")
+    texts = rationals(big)
+    assert [json.loads(f'"{t}"') for t in texts] == texts
+    assert [parse_rational(t) for t in texts] == big
