@@ -20,7 +20,9 @@ about well.
 
 from __future__ import annotations
 
-from math import factorial, prod
+from functools import lru_cache
+from math import factorial, prod  # noqa: F401 - prod appears in the PEP 316 contracts
+from operator import mul
 
 from .typespace import iter_types, rank_type, unrank_type
 
@@ -56,8 +58,20 @@ def scaled_row(numerators: Type, samples: int) -> list[int]:
     >>> scaled_row((1, 1), 2)
     [1, 2, 1]
     """
-    powers = [[a**j for j in range(samples + 1)] for a in numerators]
-    return [multinomial_coefficient(k) * prod(powers[x][c] for x, c in enumerate(k)) for k in iter_types(samples, len(numerators))]
+    coefficients, columns = _multinomial_table(samples, len(numerators))
+    row = list(coefficients)
+    for a, column in zip(numerators, columns):  # times a_x^{k_x}, one coordinate at a time
+        powers = [a**j for j in range(samples + 1)]
+        row = list(map(mul, row, map(powers.__getitem__, column)))
+    return row
+
+
+@lru_cache(maxsize=8)
+def _multinomial_table(samples: int, size: int) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
+    """The multinomial coefficient of every type of ``samples`` on ``size`` points, and the
+    types' coordinates as columns (both the same for every kernel row, so computed once)."""
+    types = list(iter_types(samples, size))
+    return tuple(multinomial_coefficient(k) for k in types), tuple(zip(*types))
 
 
 def rank_roundtrip(k: Type) -> Type:
