@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -114,6 +113,8 @@ def _sweep(args: argparse.Namespace) -> str:
             print(f"\r  checked {done}/{total} instances", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     if workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=workers) as pool:
             result = run_sweep(grid, executor=pool, progress=progress)
     else:

@@ -23,8 +23,7 @@ sampling (``lam = 1``); equality iff ``lam = 1`` or ``N = 1``.
 from __future__ import annotations
 
 from fractions import Fraction
-
-import mpmath
+from typing import Any
 
 from reference.rationals import format_rational
 
@@ -37,8 +36,10 @@ TITLE = "Jensen: E_pi psi(mu) >= psi(mu*) for convex psi, with exact gaps (varia
 DIGITS = 50
 
 
-def entropy(law, digits: int = DIGITS) -> mpmath.mpf:
-    """Shannon entropy in nats, ``0 ln 0 = 0``, at ``digits`` significant digits (float path)."""
+def entropy(law, digits: int = DIGITS) -> Any:
+    """Shannon entropy in nats (an ``mpmath.mpf``), ``0 ln 0 = 0``, at ``digits`` significant digits (float path)."""
+    import mpmath  # imported when used: it is most of the command line's start-up otherwise
+
     with mpmath.workdps(digits):
         total = mpmath.mpf(0)
         for p in law:
@@ -66,6 +67,8 @@ def check(an: Analysis) -> Certificate:
         quad_gap = sum(second[x][x] for x in range(d)) - sum(t * t for t in target)
         gs_expected = (1 - 1 / big_d) * gs_target
         gs_pi = sum((pi[i] * (1 - sum(v * v for v in laws[i])) for i in support), Fraction(0))
+        import mpmath
+
         with mpmath.workdps(DIGITS):
             h_pi = mpmath.fsum(mpmath.mpf(pi[i].numerator) / pi[i].denominator * entropy(laws[i]) for i in support)
             h_target = entropy(target)
