@@ -1,6 +1,7 @@
 """The statement checks: verdicts on named cases, mutation tests that make each check fail,
 the independent verifier, the THEORY.md lint, and property tests over random instances."""
 
+import concurrent.futures
 import json
 from pathlib import Path
 from fractions import Fraction as F
@@ -277,7 +278,7 @@ def test_sweep_workers_option(monkeypatch, capsys):
         def __exit__(self, *exc):
             return False
 
-    monkeypatch.setattr(checks_cli, "ProcessPoolExecutor", Recorder)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Recorder)  # imported where used
     monkeypatch.setattr(checks_cli, "run_sweep", lambda grid, executor=None, progress=None: run_sweep(grid[:3]))
     assert main(["check", "--sweep", "--workers", "3"]) == 0 and seen["workers"] == 3
     seen.clear()
