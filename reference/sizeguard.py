@@ -87,13 +87,26 @@ def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Es
     of multi-indices on ``d - 1`` coordinates, ``C(N + 2(d-1), 2(d-1))`` pairs, at
     ``~1.3e-10`` s per pair and answer bit (plus ``6e-7`` s of interpreter per pair);
     lowest terms, the decimal digits and the JSON text cost ``~3.5e-8`` s per answer bit
-    per state.  Memory: about 2.5 bytes per answer bit per state (numerators, Fractions,
-    digits, the JSON text), 120 bytes per pair, plus the interpreter.
+    per state.  With two or more workers (:mod:`reference.parallel`) the d = 2 recursion
+    from N = 150 runs ~1.9x faster and the per-state phases of long answers ~1.7x
+    (measured at N = 200 and 400).  Memory: about 2.5 bytes per answer bit per state
+    (numerators, Fractions, digits, the JSON text; 1.3x that with forked workers, counting
+    their pages separately), 120 bytes per pair, plus the interpreter.
     """
+    from .parallel import workers
+
     answer_bits = int(0.35 * samples**2 * dq_bits) + 64
     pairs = comb(samples + 2 * (size - 1), 2 * (size - 1))
-    seconds = (1.3e-10 * answer_bits + 6e-7) * pairs + 3.5e-8 * states * answer_bits + 2e-5 * states + 0.2
-    memory = 2.5 * states * answer_bits + 120 * pairs + 80e6
+    recursion = (1.3e-10 * answer_bits + 6e-7) * pairs
+    per_state = 3.5e-8 * states * answer_bits
+    per_state_bytes = 2.5 * states * answer_bits
+    if workers() >= 2:
+        recursion /= 1.9 if size == 2 and samples >= 150 else 1
+        if states * answer_bits >= 8e6:  # split across forked workers, which hold their part's digits too
+            per_state /= 1.7
+            per_state_bytes *= 1.3
+    seconds = recursion + per_state + 2e-5 * states + 0.2
+    memory = per_state_bytes + 120 * pairs + 80e6
     return Estimate(states=states, entry_bits=samples * dq_bits, seconds=seconds, bytes=memory)
 
 
