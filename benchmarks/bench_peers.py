@@ -10,23 +10,33 @@ Peers, each optional and skipped with a note when not installed:
 * sympy ``Matrix.solve`` on the stationary system (the naive exact baseline; small sizes).
 
 ``ours`` is ``reference.solve`` end to end (kernel structure, the factorial-moment
-recursion, lowest terms, certification with the method ``auto`` picks).  Every peer's
-answer is compared with ours entry by entry; a mismatch aborts the run.  The table:
-instance, method, median seconds over repeats, ratio (peer time / ours), agreement.
+recursion, lowest terms, certification with the method ``auto`` picks); ``ours-law`` the
+stationary law alone (``moments.exact_stationary_law``: the recursion, inversion, lowest
+terms), the like-for-like row for Storm's timed call.  Every measurement runs in a fresh
+process (median over 5 repeats for ours, 1 for the peers), which reports its peak memory
+(``ru_maxrss``, with its largest forked worker); answers are compared through a SHA-256
+of their exact texts, and a mismatch aborts the run.  The table: instance, method, median
+seconds, peak MiB, bits of the largest denominator, ratios peer / ours and peer /
+ours-law, agreement.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import platform
+import resource
 import statistics
+import subprocess
 import sys
 import time
 from fractions import Fraction as F
 
 from reference import Instance, solve
 from reference.kernel import kernel_rows
-from reference.rationals import parse_rational
+from reference.moments import exact_stationary_law
+from reference.rationals import format_rational, parse_rational
 
 
 def storm_stationary(inst: Instance) -> tuple[float, list[F]] | None:
@@ -76,40 +86,78 @@ def sympy_stationary(inst: Instance) -> tuple[float, list[F]]:
     return seconds, [F(int(v.p), int(v.q)) for v in x]
 
 
-def ours(inst: Instance, repeats: int) -> tuple[float, list[F]]:
-    times, law = [], []
+def ours(inst: Instance) -> tuple[float, list[F]]:
+    """``reference.solve`` end to end: chain structure, the fast path, lowest terms, certificate."""
+    t0 = time.perf_counter()
+    law = list(solve(inst).stationary[0])
+    return time.perf_counter() - t0, law
+
+
+def ours_law(inst: Instance) -> tuple[float, list[F]]:
+    """The stationary law alone (``moments.exact_stationary_law``), like Storm's steady-state call alone."""
+    t0 = time.perf_counter()
+    law = exact_stationary_law(list(inst.target), inst.samples, inst.lam)
+    return time.perf_counter() - t0, law
+
+
+METHODS = {"ours": ours, "ours-law": ours_law, "storm-exact": storm_stationary, "sympy": sympy_stationary}
+THIRD = F(1, 3)
+QUARTER, THREE, FOUR = (F(1, 4), F(3, 4)), (F(1, 2), F(1, 3), F(1, 6)), (F(1, 10), F(1, 5), F(3, 10), F(2, 5))
+
+
+def measure_here(method: str, target: tuple[F, ...], n: int, repeats: int) -> None:
+    """In a fresh process: time ``method`` (median over repeats), print JSON with its peak memory."""
+    inst = Instance(target=target, samples=n, lam=THIRD)
+    runs = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        law = list(solve(inst).stationary[0])
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), law
+        out = METHODS[method](inst)
+        if out is None:
+            print(json.dumps({"missing": True}))
+            return
+        runs.append(out)
+    law = runs[-1][1]
+    digest = hashlib.sha256(",".join(format_rational(v) for v in law).encode()).hexdigest()
+    print(json.dumps({"seconds": statistics.median(r[0] for r in runs), "digest": digest,
+                      "bits": max(v.denominator.bit_length() for v in law),
+                      "peak_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                   + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024}))
+
+
+def measure(method: str, target: tuple[F, ...], n: int, repeats: int) -> dict:
+    args = [sys.executable, __file__, "--one", method, ",".join(format_rational(t) for t in target), str(n), str(repeats)]
+    done = subprocess.run(args, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--one"]:
+        method, target, n, repeats = sys.argv[2:6]
+        measure_here(method, tuple(parse_rational(t) for t in target.split(",")), int(n), int(repeats))
+        return
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    third = F(1, 3)
-    quarter = (F(1, 4), F(3, 4))
-    three = (F(1, 2), F(1, 3), F(1, 6))
-    four = (F(1, 10), F(1, 5), F(3, 10), F(2, 5))
-    cases = [("d=2 N=20", quarter, 20, True), ("d=2 N=50", quarter, 50, True), ("d=3 N=10", three, 10, True),
-             ("d=4 N=5", four, 5, True), ("d=4 N=8", four, 8, True)]
+    cases = [("d=2 N=20", QUARTER, 20, True), ("d=2 N=50", QUARTER, 50, True), ("d=3 N=10", THREE, 10, True),
+             ("d=4 N=5", FOUR, 5, True), ("d=4 N=8", FOUR, 8, True)]
     if "--quick" not in sys.argv:
-        cases += [("d=2 N=100", quarter, 100, False), ("d=3 N=20", three, 20, False)]
-    print(f"{'instance (lam=1/3)':<20} {'method':<12} {'median s':>10} {'peer/ours':>10}  agrees")
+        cases += [("d=2 N=100", QUARTER, 100, False), ("d=3 N=20", THREE, 20, False)]
+    print(f"{'instance (lam=1/3)':<20} {'method':<12} {'median s':>10} {'peak MiB':>9} {'answer bits':>11} "
+          f"{'peer/ours':>10} {'peer/law':>9}  agrees")
     for name, target, n, with_sympy in cases:
-        inst = Instance(target=target, samples=n, lam=third)
-        base, law = ours(inst, 3)
-        print(f"{name:<20} {'ours':<12} {base:>10.4f} {'1':>10}  -")
-        peers = [("storm-exact", storm_stationary)] + ([("sympy", sympy_stationary)] if with_sympy else [])
-        for label, fn in peers:
-            out = fn(inst)
-            if out is None:
+        mine = measure("ours", target, n, 5)
+        law = measure("ours-law", target, n, 5)
+        if law["digest"] != mine["digest"]:
+            raise SystemExit(f"the law alone disagrees with solve on {name}")
+        for label, row in (("ours", mine), ("ours-law", law)):
+            print(f"{name:<20} {label:<12} {row['seconds']:>10.4f} {row['peak_mib']:>9.0f} {row['bits']:>11,} "
+                  f"{'-':>10} {'-':>9}  -")
+        for label in ["storm-exact"] + (["sympy"] if with_sympy else []):
+            row = measure(label, target, n, 1)
+            if row.get("missing"):
                 print(f"{name:<20} {label:<12} {'not installed (pip install stormpy)':>33}")
                 continue
-            seconds, peer_law = out
-            if peer_law != law:
+            if row["digest"] != mine["digest"]:
                 raise SystemExit(f"{label} disagrees with ours on {name}")
-            print(f"{name:<20} {label:<12} {seconds:>10.4f} {seconds / base:>9.0f}x  yes")
+            print(f"{name:<20} {label:<12} {row['seconds']:>10.4f} {row['peak_mib']:>9.0f} {row['bits']:>11,} "
+                  f"{row['seconds'] / mine['seconds']:>9.0f}x {row['seconds'] / law['seconds']:>8.0f}x  yes")
 
 
 if __name__ == "__main__":

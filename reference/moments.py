@@ -197,19 +197,18 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         if coords == 1 and pair:
             break
         for j in by_level.get(s, []):
-            below: list[list[Index]] = [[] for _ in range(s)]  # the l <= j, by |l| (only |l| < s)
-            for l in product(*(range(jx + 1) for jx in j)):
-                if sum(l) < s:
-                    below[sum(l)].append(l)
-            acc = zero
-            for t in range(s):
-                level = zero
-                for l in below[t]:
-                    coef = one
-                    for x in range(coords):
-                        coef = coef * tables[x][j[x]][l[x]]
-                    level = level + coef * numerators[l]
-                acc = acc * d_factors[t] + level if t > 0 else level
+            # every l <= j with its level |l| and coefficient prod_x T_x(j_x, l_x), one coordinate at a time
+            terms: list[tuple[int, Any, Index]] = [(0, one, ())]
+            for x in range(coords):
+                row = tables[x][j[x]]
+                terms = [(t + lx, c * row[lx], l + (lx,)) for t, c, l in terms for lx in range(j[x] + 1)]
+            levels = [zero] * s
+            for t, c, l in terms:
+                if t < s:  # l = j itself is the unknown
+                    levels[t] = levels[t] + c * numerators[l]
+            acc = levels[0]
+            for t in range(1, s):
+                acc = acc * d_factors[t] + levels[t]
             numerators[j] = f_factors[s] * acc
         if progress is not None:
             progress(s, n)
