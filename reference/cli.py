@@ -21,7 +21,7 @@ from .rationals import format_rational, parse_counts, parse_law, parse_nonnegati
 from .report import cell, chain_report, describe_instance, evolution_report, laws_report, solution_latex, solution_report, table
 from .serialise import chain_to_json, dump_parts, dumps, evolution_to_json, matrix, rationals, solution_to_json
 from .parallel import workers
-from .progress import SHOW_AFTER_SECONDS, terminal_progress
+from .progress import SHOW_AFTER_SECONDS, terminal_note, terminal_progress
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
 from .solution import CERTIFY_MODES, METHODS, evolve, fast_path_applies, moments_apply, solve
 from .typespace import number_of_types
@@ -164,6 +164,8 @@ def _cmd_solve(args: argparse.Namespace) -> str | list[str]:
     check_size(estimate, args.allow_large)
     progress = terminal_progress("order") if estimate.seconds > SHOW_AFTER_SECONDS else None
     sol = solve(inst, backend=args.backend, method=args.method, certify=args.certify, progress=progress)
+    if progress is not None:
+        terminal_note(f"  solved (certificate: {sol.certification.method if sol.certification else 'none'}); writing the answer")
     if args.latex:
         return solution_latex(sol, kernel=args.kernel)
     if args.json:

@@ -22,3 +22,9 @@ def terminal_progress(label: str) -> Progress | None:
         print(f"\r  {label} {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     return show
+
+
+def terminal_note(text: str) -> None:
+    """One line on stderr when it is a terminal (a phase of a long computation), else nothing."""
+    if sys.stderr.isatty():
+        print(text, file=sys.stderr, flush=True)

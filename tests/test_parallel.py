@@ -116,3 +116,22 @@ def test_lowest_terms_and_digits_split_equal_serial(monkeypatch):
     texts = rationals(big)
     assert [json.loads(f'"{t}"') for t in texts] == texts
     assert [parse_rational(t) for t in texts] == big
+
+
+def test_progress_lines_on_a_terminal(monkeypatch, capsys):
+    import io
+    import sys
+
+    import reference.cli as cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    err = Terminal()
+    monkeypatch.setattr(cli, "SHOW_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["solve", "--target", "1/4,3/4", "--samples", "160", "--lam", "1/3", "--json"]) == 0
+    capsys.readouterr()
+    text = err.getvalue()
+    assert "order 160/160\n" in text and "solved (certificate: identity); writing the answer" in text
