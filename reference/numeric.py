@@ -26,8 +26,11 @@ psi`` with ``psi`` fixed to 1 at the mode) keep *relative* accuracy in every com
 ``log pi_N(xN) ~ (N / N') log pi_N'(xN')`` (a large-deviation scaling), interpolated;
 its error of tens of nats only rescales entries within float range, and a second pass
 with ``l_ref`` from the first removes it.  ``log P(k, j) = log C(N, j) + j log q_k +
-(N - j) log(1 - q_k)`` with ``q_k`` and ``1 - q_k`` rounded from exact rationals; its
-rounding (``~N`` ulps of a logarithm) bounds the accuracy at about ``1e-12`` relative.
+(N - j) log(1 - q_k)`` with ``q_k`` and ``1 - q_k`` rounded from exact rationals; this
+rounding (``~N`` ulps of a logarithm per entry) sets the accuracy, which therefore
+degrades slowly with N.  Measured against the exact law (``benchmarks/bench_numeric.py``,
+lam = 1/3, mu* = (1/4, 3/4)): largest relative error over all states 2e-11 at N = 200,
+1e-10 at N = 400, 4e-10 at N = 800 (tails down to 1e-288).
 """
 
 from __future__ import annotations
