@@ -175,27 +175,27 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     d_factors = [one]
     f_factors = [one]
     b_power, c_power = one, one
+    falling = 1
     for i in range(1, n + 1):
-        b_power, c_power = b_power * b, c_power * c
-        d_i = c_power - _falling(n, i) * b_power
+        b_power, c_power, falling = b_power * b, c_power * c, falling * (n - i + 1)
+        d_i = c_power - falling * b_power
         if d_i == 0:
             raise InputError("the moment recursion needs lam > 0 (at lam = 0 the stationary law is not unique)")
-        f_i = one * _falling(n, i)
+        f_i = one * falling
         if cancel is not None:  # M_j = ((N)_s / D_s) sum ...: cancel the common factor once, here
             g = cancel(d_i, f_i)
             d_i, f_i = d_i // g, f_i // g
         d_factors.append(d_i)
         f_factors.append(f_i)
     numerators: dict[Index, Any] = {tuple([0] * coords): one}
-    if coords == 1 and pair:
-        line = _line_recursion_in_pair([tables[0][j] for j in range(n + 1)], d_factors, f_factors, n, progress)
+    if coords == 1:  # d = 2: one line of moments, P_j from P_0 .. P_{j-1}
+        rows = [tables[0][j] for j in range(n + 1)]
+        line = (_line_recursion_in_pair if pair else _line_recursion)(rows, d_factors, f_factors, n, progress)
         numerators = {(j,): v for j, v in enumerate(line)}
     by_level: dict[int, list[Index]] = {}
-    for j in _indices(n, coords):
+    for j in _indices(n, coords) if coords > 1 else []:
         by_level.setdefault(sum(j), []).append(j)
-    for s in range(1, n + 1):
-        if coords == 1 and pair:
-            break
+    for s in range(1, n + 1 if coords > 1 else 1):
         for j in by_level.get(s, []):
             # every l <= j with its level |l| and coefficient prod_x T_x(j_x, l_x), one coordinate at a time
             terms: list[tuple[int, Any, Index]] = [(0, one, ())]
@@ -237,6 +237,22 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         factors.append(one * factorial(n))
     common = suffix[1] * factorial(n)
     return [f[k[:coords]] for k in iter_types(n, size)], common
+
+
+def _line_recursion(rows: list[list[Any]], d_factors: list[Any], f_factors: list[Any], n: int,
+                    progress: Callable[[int, int], None] | None = None) -> list[Any]:
+    """The d = 2 recursion of :func:`fraction_free_stationary` in one process:
+    ``P_j = f_j ((..(T(j,0) P_0) D_1 + T(j,1) P_1) D_2 + ..) + T(j,j-1) P_{j-1})``, ``P_0 = 1``."""
+    line = [f_factors[0] * 1]
+    for j in range(1, n + 1):
+        row = rows[j]
+        acc = row[0] * line[0]
+        for t in range(1, j):
+            acc = acc * d_factors[t] + row[t] * line[t]
+        line.append(f_factors[j] * acc)
+        if progress is not None:
+            progress(j, n)
+    return line
 
 
 def _line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factors: list[Any], n: int,
