@@ -12,7 +12,8 @@ and the tests demand identical output with one worker and with several.
 
 Workers: ``COLLAPSE_REF_WORKERS`` (a positive integer; ``1`` turns splitting off), by
 default the number of cores this process may run on.  Only where ``os.fork`` is the
-platform's native way to start a process (Linux); elsewhere everything runs serially.
+platform's native way to start a process (Linux) and from a single-threaded process;
+elsewhere everything runs serially.
 """
 
 from __future__ import annotations
@@ -48,8 +49,12 @@ def workers() -> int:
 
 
 def can_fork() -> bool:
-    """Whether parts may run in forked children (Linux, where fork is the native start method)."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork")
+    """Whether parts may run in forked children: on Linux (where fork is the native start
+    method) and only from a single-threaded process, since a fork copies one thread and
+    any lock another thread holds (a notebook kernel, a dask worker) would stay locked."""
+    import threading
+
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
 def map_in_parts(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], parts: int | None = None) -> list[R]:

@@ -135,3 +135,18 @@ def test_progress_lines_on_a_terminal(monkeypatch, capsys):
     capsys.readouterr()
     text = err.getvalue()
     assert "order 160/160\n" in text and "solved (certificate: identity); writing the answer" in text
+
+
+def test_no_fork_from_a_threaded_process():
+    import threading
+
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)
+    worker.start()
+    try:
+        assert not parallel.can_fork() and parallel.workers() == 1
+        assert parallel.map_in_parts(lambda xs: [x + 1 for x in xs], [1, 2, 3], parts=3) == [2, 3, 4]
+    finally:
+        release.set()
+        worker.join()
+    assert parallel.can_fork()
