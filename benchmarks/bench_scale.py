@@ -29,7 +29,7 @@ from fractions import Fraction as F
 from reference import Instance
 from reference.rationals import format_rational
 from reference.sizeguard import estimate_instance
-from reference.solution import fast_path_applies
+from reference.solution import fast_path_applies, lumping_applies
 
 
 WRAPPER = """
@@ -79,7 +79,7 @@ def main() -> None:
             runs = [run_cli(args + ["--method", method, "--allow-large"]) for _ in range(repeats)]
             seconds = statistics.median(r[0] for r in runs)
             peak, data = runs[-1][1], runs[-1][2]
-            est = estimate_instance(inst, moments=method == "auto" and fast_path_applies(inst))
+            est = estimate_instance(inst, moments=method == "auto" and (fast_path_applies(inst) or lumping_applies(inst)))
             values = [x for pi in data["stationary"] for x in pi] + data["expected_absorption_time"]
             bits = max(int(len(x.split("/")[1]) * 3.3219) if "/" in x else 0 for x in values) if values else 0
             name = f"d={len(target)} N={n} lam={format_rational(lam)}"

@@ -30,9 +30,9 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from itertools import repeat
+from itertools import accumulate, repeat
 from math import gcd
-from operator import add, mul
+from operator import add, mul, sub
 
 from .errors import CheckFailed, InputError
 from .linalg import get_backend
@@ -423,16 +423,28 @@ class FiniteChain:
             (f"absorption probability into class {c}", tuple(row[c] for row in h), 0)
             for c in range(len(self.recurrent_classes))
         ]
-        for name, values, constant in columns:
-            num, den = common_denominator(values)
-            for i in self.transient_states:
-                rhs = sum(a[i][j] * num[j] for j in self.successors[i]) + constant * den * m
+        scaled = [(name, *common_denominator(values), constant) for name, values, constant in columns]
+        grouped = [_equal_value_groups(num) for _, num, _, _ in scaled]
+        bad: set[str] = set()
+        for i in self.transient_states:
+            row = a[i]  # built once per row (lazy kernels)
+            for (name, num, den, constant), groups in zip(scaled, grouped, strict=True):
+                if name in bad:
+                    continue
+                if groups is None:
+                    product = sum(map(mul, row, num))
+                else:  # sum_j A[i][j] v_j = sum over distinct values v of v * (sum of A[i][j] where v_j = v)
+                    values, order, starts, ends = groups
+                    prefix = [0, *accumulate(map(row.__getitem__, order))]
+                    sums = map(sub, map(prefix.__getitem__, ends), map(prefix.__getitem__, starts))
+                    product = sum(map(mul, values, sums))
+                rhs = product + constant * den * m
                 if rhs != num[i] * m:
                     failures.append(
-                        f"{name} at state {i}: {format_rational(values[i])} but "
+                        f"{name} at state {i}: {format_rational(Fraction(num[i], den))} but "
                         f"{constant} + (P v)[{i}] = {format_rational(Fraction(rhs, den * m))}"
                     )
-                    break
+                    bad.add(name)  # one failure per column is enough
         for i in self.transient_states:
             if sum(h[i]) != 1:
                 failures.append(f"absorption probabilities of state {i} sum to {format_rational(sum(h[i]))}")
@@ -446,6 +458,32 @@ class FiniteChain:
 
 
 _PYTHON_PRODUCT_BITS = 3_000
+
+
+def _equal_value_groups(values: Sequence[int]) -> tuple[list[int], list[int], list[int], list[int]] | None:
+    """The non-zero values grouped by equality, when there are at most half as many
+    distinct values as entries (else None): ``(distinct, order, starts, ends)`` with the
+    indices of ``distinct[g]`` at ``order[starts[g]:ends[g]]``.  Symmetric answers repeat
+    values (at lam = 0 the absorption times are constant on orbits of S's permutations,
+    the absorption probabilities are ``k_x / N``), and then a row's product needs one big
+    multiplication per distinct value; the rest are prefix sums of kernel entries.
+
+    >>> _equal_value_groups([5, 0, 5, 7, 5, 5])
+    ([5, 7], [0, 2, 4, 5, 3], [0, 4], [4, 5])
+    """
+    groups: dict[int, list[int]] = {}
+    for j, v in enumerate(values):
+        if v:
+            groups.setdefault(v, []).append(j)
+    if 2 * len(groups) > len(values):
+        return None
+    order: list[int] = []
+    starts, ends = [], []
+    for where in groups.values():
+        starts.append(len(order))
+        order.extend(where)
+        ends.append(len(order))
+    return list(groups), order, starts, ends
 
 
 def _left_product(num: Sequence[int], a: Sequence[Sequence[int]], rows: Sequence[int]) -> list[int]:

@@ -23,7 +23,7 @@ from .serialise import chain_to_json, dump_parts, dumps, evolution_to_json, matr
 from .parallel import workers
 from .progress import SHOW_AFTER_SECONDS, terminal_note, terminal_progress
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
-from .solution import CERTIFY_MODES, METHODS, evolve, fast_path_applies, moments_apply, solve
+from .solution import CERTIFY_MODES, METHODS, evolve, fast_path_applies, lumping_applies, moments_apply, solve
 from .typespace import number_of_types
 
 PROG = "collapse-ref"
@@ -160,7 +160,8 @@ def _cmd_solve(args: argparse.Namespace) -> str | list[str]:
         return _cmd_solve_symbolic(args)
     inst = instance_from(args)
     digits = digits_from(args)
-    estimate = estimate_instance(inst, moments=args.method != "dense" and fast_path_applies(inst), kernel=args.kernel)
+    fast = args.method != "dense" and (fast_path_applies(inst) or lumping_applies(inst))
+    estimate = estimate_instance(inst, moments=fast, kernel=args.kernel)
     check_size(estimate, args.allow_large)
     progress = terminal_progress("order") if estimate.seconds > SHOW_AFTER_SECONDS else None
     sol = solve(inst, backend=args.backend, method=args.method, certify=args.certify, progress=progress)

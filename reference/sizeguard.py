@@ -62,7 +62,8 @@ def estimate_instance(instance: Instance, generations: int = 0, moments: bool = 
     ``moments``: the answer comes from a fast path (the factorial-moment recursion at
     ``lam > 0``, the back substitution at ``lam = 0``, ``d = 2``), which never builds the
     ``n^2``-entry kernel unless ``kernel`` (printing it) asks for it; see
-    :func:`estimate_fast_path` for its model.
+    :func:`estimate_fast_path` for its model.  At ``lam = 0`` with ``d >= 3`` it means the
+    chain lumped by symmetry (:func:`estimate_lumped`).
     """
     n = number_of_types(instance.samples, instance.size)
     lam = instance.lam
@@ -72,6 +73,10 @@ def estimate_instance(instance: Instance, generations: int = 0, moments: bool = 
     bits = instance.samples * max(dq.bit_length(), 1)
     if not moments:
         return estimate_chain(n, bits, generations)
+    if lam == 0 and instance.size >= 3:
+        lumped = estimate_lumped(n, instance.samples, instance.size, bits)
+        return lumped if not kernel else Estimate(n, bits, lumped.seconds + n * n * (5e-6 + 2e-8 * max(bits, 64)),
+                                                  lumped.bytes + estimate_chain(n, bits).bytes)
     fast = estimate_fast_path(n, instance.samples, instance.size, max(dq.bit_length(), 1))
     if kernel:
         dense = estimate_chain(n, bits)
@@ -108,6 +113,20 @@ def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Es
     seconds = recursion + per_state + 2e-5 * states + 0.2
     memory = per_state_bytes + 120 * pairs + 80e6
     return Estimate(states=states, entry_bits=samples * dq_bits, seconds=seconds, bytes=memory)
+
+
+def estimate_lumped(states: int, samples: int, size: int, entry_bits: int) -> Estimate:
+    """Cost of ``lam = 0``, ``d >= 3`` by lumping (``solution.collapse_by_lumping``): a small
+    solve on the orbits, then the certificate against every transient row of the full
+    integer kernel (``n^2`` entries, ``d + 1`` columns: the times and one absorption
+    probability per Dirac class).  Calibrated by ``bench_scale.py`` and single runs
+    (d = 3, N = 30..60; d = 4, N = 12, 20; d = 5, N = 10): about ``3e-8 N`` s per kernel entry
+    and ``(d + 1) / 4`` columns, taken 1.5x for safety; the rows are kept, ``~60 + b/8``
+    bytes per entry.
+    """
+    seconds = 0.3 + 4.5e-8 * samples * states * states * (size + 1) / 4
+    memory = states * states * (60 + max(entry_bits, 64) / 8) + 60e6
+    return Estimate(states=states, entry_bits=entry_bits, seconds=seconds, bytes=memory)
 
 
 def check_size(estimate: Estimate, allow_large: bool = False) -> None:
