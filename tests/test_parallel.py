@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="the parallel pa
 
 def test_map_in_parts_keeps_order_for_any_number_of_parts():
     items = list(range(23))
-    for parts in range(1, 30):
+    for parts in (1, 2, 3, 5, 22, 23, 29):
         assert parallel.map_in_parts(lambda xs: [x * x - 1 for x in xs], items, parts=parts) == [x * x - 1 for x in items]
     assert parallel.map_in_parts(lambda xs: [sum(xs)], items, parts=3) == [sum(items[:7]), sum(items[7:15]), sum(items[15:])]
 
