@@ -5,7 +5,8 @@ per entry: the decimal digits of ~800 numbers of half a million bits (d = 2, N =
 the products of the lowest-terms test.  :func:`map_in_parts` cuts such a list into
 contiguous parts, computes the first in this process and each other part in a forked
 child, and returns the results in order.  Forking shares the inputs with the children
-for free (copy on write); only the results travel back, pickled, through a pipe.
+for free (copy on write); only the results travel back, pickled, through an unlinked
+temporary file.
 
 Nothing here changes a number: each part runs the same function as the serial path,
 and the tests demand identical output with one worker and with several.
@@ -87,15 +88,19 @@ def map_in_parts(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], par
     return out
 
 
-def _start(func: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> tuple[int, int]:
-    read, write = os.pipe()
+def _start(func: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> tuple[int, Any]:
+    """Fork a child computing ``func(part)``; its pickled result goes to an unlinked temporary
+    file (not a pipe: a pipe holds 64 KiB, so a child with 60 MB of digits would wait,
+    chunk by chunk, for the parent to finish its own part before handing them over)."""
+    import tempfile
+
+    out = tempfile.TemporaryFile()
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
-    if pid == 0:  # child: compute, send, and leave without running the parent's exit handlers
+    if pid == 0:  # child: compute, write, and leave without running the parent's exit handlers
         code = 0
         try:
-            os.close(read)
             try:
                 payload = pickle.dumps((True, list(func(part))), protocol=pickle.HIGHEST_PROTOCOL)
             except BaseException as exc:  # noqa: BLE001 - sent back and raised in the parent
@@ -103,21 +108,21 @@ def _start(func: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> tuple[i
                     payload = pickle.dumps((False, exc))
                 except Exception:  # noqa: BLE001 - an unpicklable exception travels as its text
                     payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(payload)
+            out.write(payload)
+            out.flush()
         except BaseException:  # noqa: BLE001
             code = 1
         finally:
             os._exit(code)
-    os.close(write)
-    return pid, read
+    return pid, out
 
 
-def _collect(child: tuple[int, int]) -> tuple[bool, Any]:
-    pid, read = child
-    with os.fdopen(read, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
+def _collect(child: tuple[int, Any]) -> tuple[bool, Any]:
+    pid, out = child
+    with out:
+        _, status = os.waitpid(pid, 0)
+        out.seek(0)
+        payload = out.read()
     if not payload:
         return False, RuntimeError(f"a worker process ended without a result (wait status {status})")
     return pickle.loads(payload)
