@@ -294,7 +294,10 @@ def _line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_facto
                 progress(t, n)
         return line
 
-    return run_pair(work)
+    try:
+        return run_pair(work)
+    except (OSError, RuntimeError):  # no fork, or the partner died (killed, out of memory): the same numbers alone
+        return _line_recursion(rows, d_factors, f_factors, n, progress)
 
 
 def _binomial_inversion(values: list[Any]) -> list[Any]:

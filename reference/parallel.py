@@ -65,7 +65,8 @@ def map_in_parts(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], par
     ``func`` maps a part to a list (usually one result per item; the lists are
     concatenated in order) and must be deterministic; its results must be picklable.
     With one part (one worker, a short list or no fork) this is exactly ``func(items)``.
-    An exception in a child is raised here.
+    An exception in a child is raised here; a part whose worker cannot start or dies
+    without a result (killed, out of memory) is computed here instead.
 
     >>> map_in_parts(lambda xs: [x * x for x in xs], list(range(7)), parts=3)
     [0, 1, 4, 9, 16, 25, 36]
@@ -74,14 +75,22 @@ def map_in_parts(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], par
     if parts <= 1 or not can_fork():
         return list(func(items))
     bounds = [len(items) * i // parts for i in range(parts + 1)]
-    children = []
-    for i in range(1, parts):
-        children.append(_start(func, items[bounds[i]:bounds[i + 1]]))
+    pieces = [items[bounds[i]:bounds[i + 1]] for i in range(parts)]
+    children: list[tuple[int, Any] | None] = []
+    for piece in pieces[1:]:
+        try:
+            children.append(_start(func, piece))
+        except OSError:  # no temporary file or no fork (out of processes or memory): this part runs here
+            children.append(None)
     try:
-        out = list(func(items[bounds[0]:bounds[1]]))
+        out = list(func(pieces[0]))
     finally:
-        results = [_collect(child) for child in children]
-    for ok, value in results:
+        results = [_collect(child) if child is not None else None for child in children]
+    for piece, result in zip(pieces[1:], results, strict=True):
+        if result is None:  # the worker never started, or died without a word (killed): compute the part here
+            out.extend(func(piece))
+            continue
+        ok, value = result
         if not ok:
             raise value
         out.extend(value)
@@ -117,15 +126,17 @@ def _start(func: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> tuple[i
     return pid, out
 
 
-def _collect(child: tuple[int, Any]) -> tuple[bool, Any]:
+def _collect(child: tuple[int, Any]) -> tuple[bool, Any] | None:
+    """The child's ``(ok, result or exception)``, or None if it left no complete result."""
     pid, out = child
     with out:
-        _, status = os.waitpid(pid, 0)
+        os.waitpid(pid, 0)
         out.seek(0)
         payload = out.read()
-    if not payload:
-        return False, RuntimeError(f"a worker process ended without a result (wait status {status})")
-    return pickle.loads(payload)
+    try:
+        return pickle.loads(payload) if payload else None
+    except Exception:  # noqa: BLE001 - a truncated result (the worker was killed while writing)
+        return None
 
 
 class Channel:

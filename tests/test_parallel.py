@@ -150,3 +150,28 @@ def test_no_fork_from_a_threaded_process():
         release.set()
         worker.join()
     assert parallel.can_fork()
+
+
+def test_a_part_whose_worker_dies_is_computed_here():
+    import os
+
+    parent = os.getpid()
+
+    def dies_in_a_child(xs):
+        if os.getpid() != parent:
+            os._exit(3)  # killed before writing anything
+        return [x + 1 for x in xs]
+
+    assert parallel.map_in_parts(dies_in_a_child, list(range(10)), parts=3) == list(range(1, 11))
+
+
+def test_without_fork_everything_runs_here(monkeypatch):
+    def no_fork():
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(parallel.os, "fork", no_fork)
+    assert parallel.map_in_parts(lambda xs: [2 * x for x in xs], list(range(6)), parts=2) == [0, 2, 4, 6, 8, 10]
+    args = ([flint.fmpz(3)], flint.fmpz(1), flint.fmpz(40), 30, flint.fmpz(1))
+    with_pair = fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y), pair=True)  # falls back to one process
+    monkeypatch.undo()
+    assert with_pair == fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y))
