@@ -164,8 +164,9 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     factors whose product is the common denominator (``D_1 .. D_N`` and ``N!``).
     ``binomial_inversion``, when given, replaces the generic ``O(n^2)`` inversion of one
     line (:func:`_binomial_inversion`; FLINT integers: :func:`flint_binomial_inversion`).
-    ``pair`` (d = 2, FLINT integers) runs the recursion in two processes
-    (:func:`_line_recursion_in_pair`); the numbers are the same.
+    ``pair`` (FLINT integers) runs the recursion in two processes
+    (:func:`_line_recursion_in_pair` for d = 2, :func:`_levels_in_pair` beyond); the
+    numbers are the same.
     """
     n = samples
     coords = len(a)
@@ -195,23 +196,34 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     by_level: dict[int, list[Index]] = {}
     for j in _indices(n, coords) if coords > 1 else []:
         by_level.setdefault(sum(j), []).append(j)
-    for s in range(1, n + 1 if coords > 1 else 1):
-        for j in by_level.get(s, []):
-            # every l <= j with its level |l| and coefficient prod_x T_x(j_x, l_x), one coordinate at a time
-            terms: list[tuple[int, Any, Index]] = [(0, one, ())]
-            for x in range(coords):
-                row = tables[x][j[x]]
-                terms = [(t + lx, c * row[lx], l + (lx,)) for t, c, l in terms for lx in range(j[x] + 1)]
-            levels = [zero] * s
-            for t, c, l in terms:
-                if t < s:  # l = j itself is the unknown
-                    levels[t] = levels[t] + c * numerators[l]
-            acc = levels[0]
-            for t in range(1, s):
-                acc = acc * d_factors[t] + levels[t]
-            numerators[j] = f_factors[s] * acc
-        if progress is not None:
-            progress(s, n)
+
+    def moment(j: Index, known: dict[Index, Any]) -> Any:
+        """``P_j`` from the ``P_l`` of lower levels in ``known``."""
+        s = sum(j)
+        # every l <= j with its level |l| and coefficient prod_x T_x(j_x, l_x), one coordinate at a time
+        terms: list[tuple[int, Any, Index]] = [(0, one, ())]
+        for x in range(coords):
+            row = tables[x][j[x]]
+            terms = [(t + lx, c * row[lx], l + (lx,)) for t, c, l in terms for lx in range(j[x] + 1)]
+        levels = [zero] * s
+        for t, c, l in terms:
+            if t < s:  # l = j itself is the unknown
+                levels[t] = levels[t] + c * known[l]
+        acc = levels[0]
+        for t in range(1, s):
+            acc = acc * d_factors[t] + levels[t]
+        return f_factors[s] * acc
+
+    if coords > 1:
+        solved = _levels_in_pair(by_level, moment, numerators, n, progress) if pair else None
+        if solved is None:
+            for s in range(1, n + 1):
+                for j in by_level.get(s, []):
+                    numerators[j] = moment(j, numerators)
+                if progress is not None:
+                    progress(s, n)
+        else:
+            numerators = solved
     if coords == 0:
         return [one], one
     # B_l = P_l (D_{|l|+1} ... D_N) (N!/prod l!) / (Delta_N N!), then invert coordinate by coordinate
@@ -300,6 +312,49 @@ def _line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_facto
         return _line_recursion(rows, d_factors, f_factors, n, progress)
 
 
+def _levels_in_pair(by_level: dict[int, list[Index]], moment: Callable[[Index, dict[Index, Any]], Any],
+                    known: dict[Index, Any], n: int,
+                    progress: Callable[[int, int], None] | None = None) -> dict[Index, Any] | None:
+    """The d >= 3 recursion of :func:`fraction_free_stationary` level by level on two cores.
+
+    The ``P_j`` of one level ``|j| = s`` depend only on lower levels, so this process
+    computes every other one (positions 0, 2, ...) and a forked partner the rest; then
+    they swap their results (this process sends first, the partner receives first, so a
+    level larger than a pipe cannot block both) and go on to the next level.  Each
+    ``P_j`` comes from the same ``moment`` as in the serial loop, so the integers are
+    identical (tested).  FLINT integers only.  Returns None if the partner cannot start
+    or dies (the caller then computes alone).
+    """
+    import flint
+
+    from .parallel import run_pair
+
+    def work(me: int, channel: Any) -> dict[Index, Any]:
+        values = dict(known)
+        for s in range(1, n + 1):
+            level = by_level.get(s, [])
+            mine = {j: moment(j, values) for j in level[me::2]}
+            values.update(mine)
+            if me == 0:
+                for j in level[0::2]:
+                    channel.send(int(mine[j]))
+                for j in level[1::2]:
+                    values[j] = flint.fmpz(channel.recv())
+            else:
+                for j in level[0::2]:
+                    values[j] = flint.fmpz(channel.recv())
+                for j in level[1::2]:
+                    channel.send(int(mine[j]))
+            if progress is not None and me == 0:
+                progress(s, n)
+        return values
+
+    try:
+        return run_pair(work)
+    except (OSError, RuntimeError):  # no fork, or the partner died: the caller computes alone
+        return None
+
+
 def _binomial_inversion(values: list[Any]) -> list[Any]:
     """``g_k = sum_{l >= k} (-1)^{l-k} C(l, k) f_l`` (binomial moments to probabilities), term by term.
 
@@ -356,7 +411,8 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
     if g > 1:
         a, b, c = [v / g for v in a], b / g, c / g  # fmpz exact division
         a, b, c = [flint.fmpz(v) for v in a], flint.fmpz(b), flint.fmpz(c)
-    pair = len(target) == 2 and n >= PAIR_FROM_SAMPLES and workers() >= 2
+    states = comb(n + len(target) - 1, len(target) - 1)
+    pair = workers() >= 2 and (n >= PAIR_FROM_SAMPLES if len(target) == 2 else states >= PAIR_FROM_STATES)
     nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y), progress=progress,
                                            binomial_inversion=flint_binomial_inversion, pair=pair)
     return [coprime_fraction(int(p), int(q)) for p, q in lowest_terms(nums, common)]
@@ -364,6 +420,8 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
 
 PAIR_FROM_SAMPLES = 150
 """d = 2 from this N on runs the recursion on two cores (below it a fork costs more than it saves)."""
+PAIR_FROM_STATES = 1_000
+"""d >= 3 from this many states on runs the recursion's levels on two cores."""
 SPLIT_PRODUCT_AT_BITS = 8_000_000
 """``entries x bits`` above which :func:`lowest_terms` splits its modular product across cores."""
 

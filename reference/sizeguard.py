@@ -93,8 +93,9 @@ def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Es
     ``~1.3e-10`` s per pair and answer bit (plus ``6e-7`` s of interpreter per pair);
     lowest terms, the decimal digits and the JSON text cost ``~3.5e-8`` s per answer bit
     per state.  With two or more workers (:mod:`reference.parallel`) the d = 2 recursion
-    from N = 150 runs ~1.9x faster and the per-state phases of long answers ~1.7x
-    (measured at N = 200 and 400).  Memory: about 2.5 bytes per answer bit per state
+    from N = 150 runs ~1.9x faster, the d >= 3 recursion from 1,000 states ~1.6x, and the
+    per-state phases of long answers ~1.7x (measured at d = 2, N = 200 and 400; d = 3,
+    N = 60 and 100; d = 4, N = 30; d = 5, N = 20).  Memory: about 2.5 bytes per answer bit per state
     (numerators, Fractions, digits, the JSON text; 1.3x that with forked workers, counting
     their pages separately), 120 bytes per pair, plus the interpreter.
     """
@@ -106,7 +107,10 @@ def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Es
     per_state = 3.5e-8 * states * answer_bits
     per_state_bytes = 2.5 * states * answer_bits
     if workers() >= 2:
-        recursion /= 1.9 if size == 2 and samples >= 150 else 1
+        if size == 2 and samples >= 150:
+            recursion /= 1.9
+        elif size >= 3 and states >= 1_000:
+            recursion /= 1.6
         if states * answer_bits >= 8e6:  # split across forked workers, which hold their part's digits too
             per_state /= 1.7
             per_state_bytes *= 1.3
