@@ -2,7 +2,7 @@
 size and the size guard's estimate beside each measurement.
 
 Run: ``python benchmarks/bench_scale.py`` (about 2 min; ``--large`` adds d = 2, N = 400
-twice and d = 4, N = 30: about 1 more min; ``--dense`` adds the readable dense path on
+twice, d = 4, N = 30, d = 3, N = 100 and lam = 0, d = 3, N = 60: about 1 more min; ``--dense`` adds the readable dense path on
 the small rows for the ratio).  Not part of the test suite.
 
 Each row runs ``collapse-ref solve ... --json > file`` in a fresh process (start-up, the
@@ -65,7 +65,7 @@ def main() -> None:
     cases = [(quarter, 50, third), (quarter, 100, third), (quarter, 200, third), (three, 30, third),
              (three, 60, third), (four, 15, third), (half, 200, zero), (three, 30, zero)]
     if "--large" in sys.argv:
-        cases += [(quarter, 400, third), (half, 400, zero), (four, 30, third)]
+        cases += [(quarter, 400, third), (half, 400, zero), (four, 30, third), (three, 100, third), (three, 60, zero)]
     header = (f"{'instance':<24} {'method':<7} {'median s':>9} {'est s':>7} {'est/meas':>8} {'peak MiB':>9} "
               f"{'est MiB':>8} {'answer bits':>11}  certificate")
     print(header)

@@ -103,7 +103,8 @@ def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Es
 
     answer_bits = int(0.35 * samples**2 * dq_bits) + 64
     pairs = comb(samples + 2 * (size - 1), 2 * (size - 1))
-    recursion = (1.3e-10 * answer_bits + 6e-7) * pairs
+    # d >= 3: most pairs read moments of lower levels, shorter than the answer (calibrated: 0.4x per bit)
+    recursion = ((1.3e-10 if size == 2 else 0.52e-10) * answer_bits + 6e-7) * pairs
     per_state = 3.5e-8 * states * answer_bits
     per_state_bytes = 2.5 * states * answer_bits
     if workers() >= 2:
@@ -125,11 +126,11 @@ def estimate_lumped(states: int, samples: int, size: int, entry_bits: int) -> Es
     integer kernel (``n^2`` entries, ``d + 1`` columns: the times and one absorption
     probability per Dirac class).  Calibrated by ``bench_scale.py`` and single runs
     (d = 3, N = 30..60; d = 4, N = 12, 20; d = 5, N = 10): about ``3e-8 N`` s per kernel entry
-    and ``(d + 1) / 4`` columns, taken 1.5x for safety; the rows are kept, ``~60 + b/8``
-    bytes per entry.
+    and ``(d + 1) / 4`` columns, taken 1.5x for safety; the rows are kept, ``~140 + b/4``
+    bytes per entry (with the digits' forked worker counted separately).
     """
     seconds = 0.3 + 4.5e-8 * samples * states * states * (size + 1) / 4
-    memory = states * states * (60 + max(entry_bits, 64) / 8) + 60e6
+    memory = states * states * (140 + max(entry_bits, 64) / 4) + 60e6
     return Estimate(states=states, entry_bits=entry_bits, seconds=seconds, bytes=memory)
 
 
