@@ -12,7 +12,8 @@ Nothing here changes a number: each part runs the same function as the serial pa
 and the tests demand identical output with one worker and with several.
 
 Workers: ``COLLAPSE_REF_WORKERS`` (a positive integer; ``1`` turns splitting off), by
-default the number of cores this process may run on.  Only where ``os.fork`` is the
+default the number of cores this process may run on (its CPU affinity and any cgroup CPU
+quota, at most 8).  Only where ``os.fork`` is the
 platform's native way to start a process (Linux) and from a single-threaded process;
 elsewhere everything runs serially.
 """
@@ -45,8 +46,39 @@ def workers() -> int:
             raise InputError(f"{WORKERS_VARIABLE}={text!r} is not allowed; give a positive integer (1: no parallelism)")
         wanted = int(text)
     else:
-        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        wanted = min(_usable_cores(), DEFAULT_MAX_WORKERS)
     return wanted if can_fork() else 1
+
+
+DEFAULT_MAX_WORKERS = 8
+"""Without ``COLLAPSE_REF_WORKERS``: at most this many (the splits are two-way or per-entry;
+more processes mostly add copies)."""
+
+
+def _usable_cores() -> int:
+    """Cores this process may use: its CPU affinity, capped by a cgroup CPU quota (containers)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    quota = _cgroup_quota()
+    return max(1, min(cores, quota) if quota else cores)
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError:
+        return None
+
+
+def _cgroup_quota() -> int | None:
+    """CPUs allowed by a cgroup quota (v2 ``cpu.max``, v1 ``cpu.cfs_quota_us``), rounded up; None if unlimited."""
+    v2 = _read("/sys/fs/cgroup/cpu.max")
+    fields = v2.split() if v2 else [_read("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), _read("/sys/fs/cgroup/cpu/cpu.cfs_period_us")]
+    try:
+        quota, period = int(fields[0]), int(fields[1])  # "max" or a missing file: unlimited
+    except (TypeError, ValueError, IndexError):
+        return None
+    return -(-quota // period) if quota > 0 and period > 0 else None
 
 
 def can_fork() -> bool:

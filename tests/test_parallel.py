@@ -192,3 +192,17 @@ def test_exact_law_d3_with_one_and_two_workers(monkeypatch):
     two = exact_stationary_law(target, 44, lam)  # 1,035 states >= PAIR_FROM_STATES: levels on two cores
     monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
     assert exact_stationary_law(target, 44, lam) == two
+
+
+@pytest.mark.parametrize("files, quota", [
+    ({"/sys/fs/cgroup/cpu.max": "150000 100000"}, 2),
+    ({"/sys/fs/cgroup/cpu.max": "max 100000"}, None),
+    ({"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "50000", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000"}, 1),
+    ({"/sys/fs/cgroup/cpu/cpu.cfs_quota_us": "-1", "/sys/fs/cgroup/cpu/cpu.cfs_period_us": "100000"}, None),
+    ({}, None),
+])
+def test_cgroup_cpu_quota_caps_the_default_workers(monkeypatch, files, quota):
+    monkeypatch.setattr(parallel, "_read", files.get)
+    assert parallel._cgroup_quota() == quota
+    monkeypatch.delenv(parallel.WORKERS_VARIABLE, raising=False)
+    assert 1 <= parallel.workers() <= min(quota or parallel.DEFAULT_MAX_WORKERS, parallel.DEFAULT_MAX_WORKERS)
