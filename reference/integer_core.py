@@ -21,6 +21,7 @@ about well.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import accumulate, repeat
 from math import factorial, prod  # noqa: F401 - prod appears in the PEP 316 contracts
 from operator import mul
 
@@ -61,7 +62,7 @@ def scaled_row(numerators: Type, samples: int) -> list[int]:
     coefficients, columns = _multinomial_table(samples, len(numerators))
     row = list(coefficients)
     for a, column in zip(numerators, columns):  # times a_x^{k_x}, one coordinate at a time
-        powers = [a**j for j in range(samples + 1)]
+        powers = list(accumulate(repeat(a, samples), mul, initial=1))  # a^0 .. a^N
         row = list(map(mul, row, map(powers.__getitem__, column)))
     return row
 

@@ -412,7 +412,7 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
         a, b, c = [v / g for v in a], b / g, c / g  # fmpz exact division
         a, b, c = [flint.fmpz(v) for v in a], flint.fmpz(b), flint.fmpz(c)
     states = comb(n + len(target) - 1, len(target) - 1)
-    pair = workers() >= 2 and (n >= PAIR_FROM_SAMPLES if len(target) == 2 else states >= PAIR_FROM_STATES)
+    pair = (n >= PAIR_FROM_SAMPLES if len(target) == 2 else states >= PAIR_FROM_STATES) and workers() >= 2
     nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y), progress=progress,
                                            binomial_inversion=flint_binomial_inversion, pair=pair)
     return [coprime_fraction(int(p), int(q)) for p, q in lowest_terms(nums, common)]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+from functools import lru_cache
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -55,6 +56,7 @@ DEFAULT_MAX_WORKERS = 8
 more processes mostly add copies)."""
 
 
+@lru_cache(maxsize=1)
 def _usable_cores() -> int:
     """Cores this process may use: its CPU affinity, capped by a cgroup CPU quota (containers)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
