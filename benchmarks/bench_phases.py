@@ -7,7 +7,7 @@ d = 2, lam = 1/3, mu* = (1/4, 3/4).  For each phase the fast version and the bas
 replaced are timed on the same inputs, one after the other, and their outputs compared:
 
 * recursion: the d = 2 moment recursion in one process (``_line_recursion``) and in two
-  (``_line_recursion_in_pair``);
+  (``moments_pair.line_recursion_in_pair``);
 * inversion: binomial inversion term by term (``_binomial_inversion``) and as one FLINT
   Taylor shift (``flint_binomial_inversion``);
 * lowest terms: the batch reduction with one worker and with all (``COLLAPSE_REF_WORKERS``);
@@ -30,8 +30,9 @@ from typing import Any
 import flint
 
 from reference import parallel
-from reference.moments import (_binomial_inversion, _line_recursion, _line_recursion_in_pair, _power_tables,
-                               flint_binomial_inversion, lowest_terms)
+from reference.lowest_terms import lowest_terms
+from reference.moments import _binomial_inversion, _line_recursion, _power_tables, flint_binomial_inversion
+from reference.moments_pair import line_recursion_in_pair
 from reference.serialise import rationals
 
 
@@ -82,7 +83,7 @@ def main() -> None:
     for n in sizes:
         rows, d_factors, f_factors = inputs(n)
         base, line = timed(lambda: _line_recursion(rows, d_factors, f_factors, n))
-        fast, line2 = timed(lambda: _line_recursion_in_pair(rows, d_factors, f_factors, n))
+        fast, line2 = timed(lambda: line_recursion_in_pair(rows, d_factors, f_factors, n))
         print(f"{n:>4} {'recursion':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {line == line2}")
         suffix = [flint.fmpz(1)] * (n + 2)
         for i in range(n, 0, -1):

@@ -36,7 +36,7 @@ from math import comb, factorial, lcm
 
 from .errors import CheckFailed
 from .identity import TARGET_ERROR, IdentityTest, error_per_trial, random_prime
-from .moments import coprime_fraction, lowest_terms
+from .lowest_terms import coprime_fraction, lowest_terms
 
 
 def neutral_absorption_times(samples: int, progress: Callable[[int, int], None] | None = None) -> list[Fraction]:

@@ -33,7 +33,9 @@ from math import comb, factorial, gcd, lcm
 from typing import Any
 
 from .errors import InputError
-from .parallel import map_in_parts, workers
+from .lowest_terms import coprime_fraction, lowest_terms
+from .moments_pair import levels_in_pair, line_recursion_in_pair
+from .parallel import workers
 from .typespace import iter_types
 
 Index = tuple[int, ...]
@@ -165,7 +167,8 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     ``binomial_inversion``, when given, replaces the generic ``O(n^2)`` inversion of one
     line (:func:`_binomial_inversion`; FLINT integers: :func:`flint_binomial_inversion`).
     ``pair`` (FLINT integers) runs the recursion in two processes
-    (:func:`_line_recursion_in_pair` for d = 2, :func:`_levels_in_pair` beyond); the
+    (:func:`reference.moments_pair.line_recursion_in_pair` for d = 2,
+    :func:`reference.moments_pair.levels_in_pair` beyond); the
     numbers are the same.
     """
     n = samples
@@ -191,7 +194,9 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     numerators: dict[Index, Any] = {tuple([0] * coords): one}
     if coords == 1:  # d = 2: one line of moments, P_j from P_0 .. P_{j-1}
         rows = [tables[0][j] for j in range(n + 1)]
-        line = (_line_recursion_in_pair if pair else _line_recursion)(rows, d_factors, f_factors, n, progress)
+        line = line_recursion_in_pair(rows, d_factors, f_factors, n, progress) if pair else None
+        if line is None:  # one process (or the partner could not help)
+            line = _line_recursion(rows, d_factors, f_factors, n, progress)
         numerators = {(j,): v for j, v in enumerate(line)}
     by_level: dict[int, list[Index]] = {}
     for j in _indices(n, coords) if coords > 1 else []:
@@ -215,7 +220,7 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         return f_factors[s] * acc
 
     if coords > 1:
-        solved = _levels_in_pair(by_level, moment, numerators, n, progress) if pair else None
+        solved = levels_in_pair(by_level, moment, numerators, n, progress) if pair else None
         if solved is None:
             for s in range(1, n + 1):
                 for j in by_level.get(s, []):
@@ -265,94 +270,6 @@ def _line_recursion(rows: list[list[Any]], d_factors: list[Any], f_factors: list
         if progress is not None:
             progress(j, n)
     return line
-
-
-def _line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factors: list[Any], n: int,
-                            progress: Callable[[int, int], None] | None = None) -> list[Any]:
-    """The d = 2 recursion of :func:`fraction_free_stationary`, ``P_0 .. P_N``, on two cores.
-
-    The same Horner sums ``acc_j = (..(T(j,0) P_0) D_1 + T(j,1) P_1) D_2 + ..) + T(j,j-1) P_{j-1}``
-    and ``P_j = f_j acc_j``, computed column by column ("right-looking"): as soon as
-    ``P_t`` is known, every open ``acc_j`` (``j > t``) takes its step ``t``.  Those steps
-    are independent, so this process keeps the even ``j`` and a forked partner the odd
-    ones; whoever finishes ``acc_{t+1}`` sends ``P_{t+1}`` before its other steps, so the
-    partners wait for each other only briefly.  Each ``acc_j`` goes through exactly the
-    operations of the serial loop, so the integers are identical (tested).  FLINT
-    integers only (they travel as Python integers).
-    """
-    import flint
-
-    from .parallel import run_pair
-
-    def work(me: int, channel: Any) -> list[Any]:
-        line: list[Any] = [flint.fmpz(1)] + [None] * n
-        acc: dict[int, Any] = {}
-        mine = [j for j in range(1, n + 1) if j % 2 == me]
-
-        def step(j: int, t: int) -> None:
-            acc[j] = rows[j][0] * line[0] if t == 0 else acc[j] * d_factors[t] + rows[j][t] * line[t]
-
-        for t in range(n + 1):
-            if line[t] is None:
-                line[t] = flint.fmpz(channel.recv())
-            if t + 1 <= n and (t + 1) % 2 == me:
-                step(t + 1, t)
-                line[t + 1] = f_factors[t + 1] * acc.pop(t + 1)
-                channel.send(int(line[t + 1]))
-            for j in mine:
-                if j > t + 1:
-                    step(j, t)
-            if progress is not None and me == 0:
-                progress(t, n)
-        return line
-
-    try:
-        return run_pair(work)
-    except (OSError, RuntimeError):  # no fork, or the partner died (killed, out of memory): the same numbers alone
-        return _line_recursion(rows, d_factors, f_factors, n, progress)
-
-
-def _levels_in_pair(by_level: dict[int, list[Index]], moment: Callable[[Index, dict[Index, Any]], Any],
-                    known: dict[Index, Any], n: int,
-                    progress: Callable[[int, int], None] | None = None) -> dict[Index, Any] | None:
-    """The d >= 3 recursion of :func:`fraction_free_stationary` level by level on two cores.
-
-    The ``P_j`` of one level ``|j| = s`` depend only on lower levels, so this process
-    computes every other one (positions 0, 2, ...) and a forked partner the rest; then
-    they swap their results (this process sends first, the partner receives first, so a
-    level larger than a pipe cannot block both) and go on to the next level.  Each
-    ``P_j`` comes from the same ``moment`` as in the serial loop, so the integers are
-    identical (tested).  FLINT integers only.  Returns None if the partner cannot start
-    or dies (the caller then computes alone).
-    """
-    import flint
-
-    from .parallel import run_pair
-
-    def work(me: int, channel: Any) -> dict[Index, Any]:
-        values = dict(known)
-        for s in range(1, n + 1):
-            level = by_level.get(s, [])
-            mine = {j: moment(j, values) for j in level[me::2]}
-            values.update(mine)
-            if me == 0:
-                for j in level[0::2]:
-                    channel.send(int(mine[j]))
-                for j in level[1::2]:
-                    values[j] = flint.fmpz(channel.recv())
-            else:
-                for j in level[0::2]:
-                    values[j] = flint.fmpz(channel.recv())
-                for j in level[1::2]:
-                    channel.send(int(mine[j]))
-            if progress is not None and me == 0:
-                progress(s, n)
-        return values
-
-    try:
-        return run_pair(work)
-    except (OSError, RuntimeError):  # no fork, or the partner died: the caller computes alone
-        return None
 
 
 def _binomial_inversion(values: list[Any]) -> list[Any]:
@@ -422,87 +339,3 @@ PAIR_FROM_SAMPLES = 150
 """d = 2 from this N on runs the recursion on two cores (below it a fork costs more than it saves)."""
 PAIR_FROM_STATES = 1_000
 """d >= 3 from this many states on runs the recursion's levels on two cores."""
-SPLIT_PRODUCT_AT_BITS = 8_000_000
-"""``entries x bits`` above which :func:`lowest_terms` splits its modular product across cores."""
-
-
-def lowest_terms(numerators: Sequence[Any], denominator: Any) -> list[tuple[int, int]]:
-    """``(x_k / g_k, C / g_k)`` with ``g_k = gcd(x_k, C)``, for FLINT integers, in batch
-    (returned as Python integers).
-
-    One gcd of two ~10^5-10^6-bit numbers per entry dominated the exact law's cost
-    (d = 2, N = 400: 401 gcds of 550k-bit numbers, 14 s).  Instead:
-
-    1. the factor ``G = gcd(C, x_0, x_1, ...)`` common to every entry is divided out first
-       (a chain of gcds that shrinks at once; d = 3, N = 100: 8,229 of C's 33,007 bits);
-    2. ``h = gcd(C, prod x_k mod C)`` over the non-zero entries contains every prime that
-       ``C`` shares with any ``x_k``; ``C_h``, the part of ``C`` made of those primes, is
-       small (the smooth part: 12k of 550k bits at d = 2, N = 400), and
-       ``gcd(x_k, C) = gcd(x_k mod C_h, C_h)`` because no other prime of ``C`` divides ``x_k``.
-
-    About ``n`` modular products and ``log`` big gcds in all, then ``n`` cheap ones; the
-    product and the per-entry step run on all cores for long inputs.
-
-    >>> import flint
-    >>> lowest_terms([flint.fmpz(v) for v in (0, 6, 35, 19)], flint.fmpz(60))
-    [(0, 1), (1, 10), (7, 12), (19, 60)]
-    >>> lowest_terms([flint.fmpz(v) for v in (6, 12, 30)], flint.fmpz(48))   # G = 6 first
-    [(1, 8), (1, 4), (5, 8)]
-    """
-    one = denominator * 0 + 1
-    common = denominator
-    for x in numerators:
-        if x:
-            common = common.gcd(x)
-            if common == 1:
-                break
-    if common != 1:
-        numerators = [x // common for x in numerators]
-        denominator = denominator // common
-    worth = len(numerators) * denominator.bit_length() >= SPLIT_PRODUCT_AT_BITS
-
-    def product_mod(part: Sequence[Any]) -> list[int]:
-        product = one
-        for x in part:
-            if x:
-                product = product * x % denominator
-        return [int(product)]
-
-    # one modular product per number, the parts on all cores when it is worth a fork
-    product = one
-    for p in (map_in_parts(product_mod, numerators) if worth else product_mod(numerators)):
-        product = product * p % denominator
-    shared = denominator.gcd(product)
-    # C_h: strip the primes of `shared` from C, squaring the probe so it takes O(log) gcds
-    part, rest, probe = one, denominator, shared
-    while probe != 1:
-        rest = rest // probe
-        part = part * probe
-        probe = rest.gcd(probe * probe)
-
-    def reduce(values: Sequence[Any]) -> list[tuple[int, int]]:
-        out = []
-        for x in values:
-            if not x:
-                out.append((0, 1))
-                continue
-            g = (x % part).gcd(part) if part != 1 else one
-            out.append((int(x // g), int(denominator // g)) if g != 1 else (int(x), int(denominator)))
-        return out
-
-    return map_in_parts(reduce, numerators) if worth and part != 1 else reduce(numerators)
-
-
-def coprime_fraction(numerator: int, denominator: int) -> Fraction:
-    """A Fraction from integers already in lowest terms (denominator > 0), skipping the second gcd.
-
-    Uses CPython's private constructor where it exists (``_from_coprime_ints`` on 3.12+,
-    ``_normalize=False`` on 3.11), else the ordinary one.
-    """
-    make = getattr(Fraction, "_from_coprime_ints", None)
-    if make is not None:
-        return make(numerator, denominator)
-    try:
-        return Fraction(numerator, denominator, _normalize=False)  # type: ignore[call-arg]
-    except TypeError:
-        return Fraction(numerator, denominator)

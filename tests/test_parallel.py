@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from reference import parallel
 from reference.cli import main
 from reference.errors import InputError
-from reference.moments import exact_stationary_law, fraction_free_stationary, lowest_terms
+from reference.lowest_terms import lowest_terms
+from reference.moments import exact_stationary_law, fraction_free_stationary
 from reference.rationals import parse_rational
 from reference.serialise import SPLIT_AT_BITS, rationals
 

@@ -20,7 +20,8 @@ from reference.chain import FiniteChain
 from reference.cli import main
 from reference.identity import PRIMES_IN_RANGE_AT_LEAST, error_per_trial, stationary_identity_test
 from reference.kernel import integer_kernel, kernel_rows, paper_successors, sampling_weights
-from reference.moments import _binomial_inversion, flint_binomial_inversion, lowest_terms
+from reference.lowest_terms import lowest_terms
+from reference.moments import _binomial_inversion, flint_binomial_inversion
 from reference.rationals import common_denominator, format_rational, int_to_text, parse_rational, text_to_int
 from reference.serialise import load_schema
 from reference.solution import bits_below
