@@ -131,6 +131,24 @@ def map_in_parts(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], par
     return out
 
 
+def _fork(child: Callable[[], None]) -> int:
+    """Fork; the child runs ``child()`` and leaves at once through ``os._exit`` (status 1 if it
+    raised), never returning into the parent's code or running its exit handlers.  Output
+    buffers are flushed first so that nothing is written twice."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            child()
+        except BaseException:  # noqa: BLE001 - the parent learns of it from the missing result
+            code = 1
+        finally:
+            os._exit(code)
+    return pid
+
+
 def _start(func: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> tuple[int, Any]:
     """Fork a child computing ``func(part)``; its pickled result goes to an unlinked temporary
     file (not a pipe: a pipe holds 64 KiB, so a child with 60 MB of digits would wait,
@@ -138,26 +156,19 @@ def _start(func: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> tuple[i
     import tempfile
 
     out = tempfile.TemporaryFile()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # child: compute, write, and leave without running the parent's exit handlers
-        code = 0
+
+    def child() -> None:
         try:
+            payload = pickle.dumps((True, list(func(part))), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - sent back and raised in the parent
             try:
-                payload = pickle.dumps((True, list(func(part))), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException as exc:  # noqa: BLE001 - sent back and raised in the parent
-                try:
-                    payload = pickle.dumps((False, exc))
-                except Exception:  # noqa: BLE001 - an unpicklable exception travels as its text
-                    payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
-            out.write(payload)
-            out.flush()
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    return pid, out
+                payload = pickle.dumps((False, exc))
+            except Exception:  # noqa: BLE001 - an unpicklable exception travels as its text
+                payload = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        out.write(payload)
+        out.flush()
+
+    return _fork(child), out
 
 
 def _collect(child: tuple[int, Any]) -> tuple[bool, Any] | None:
@@ -220,8 +231,9 @@ def _big_pipe() -> tuple[int, int]:
     try:
         import fcntl
 
-        size = int(open("/proc/sys/fs/pipe-max-size").read())
-        fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+        size = int(_read("/proc/sys/fs/pipe-max-size") or 0)
+        if size:
+            fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
     except (OSError, ValueError, ImportError):
         pass  # a smaller pipe only makes a sender wait for its reader
     return read, write
@@ -237,19 +249,13 @@ def run_pair(work: Callable[[int, Channel], R]) -> R:
     if not can_fork():
         raise RuntimeError("run_pair needs fork (Linux)")
     to_child, to_parent = _big_pipe(), _big_pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # child
-        code = 0
-        try:
-            os.close(to_child[1])
-            os.close(to_parent[0])
-            work(1, Channel(to_child[0], to_parent[1]))
-        except BaseException:  # noqa: BLE001 - the parent sees the closed pipe and raises
-            code = 1
-        finally:
-            os._exit(code)
+
+    def child() -> None:  # if it fails, the parent's next recv finds the pipe closed
+        os.close(to_child[1])
+        os.close(to_parent[0])
+        work(1, Channel(to_child[0], to_parent[1]))
+
+    pid = _fork(child)
     os.close(to_child[0])
     os.close(to_parent[1])
     channel = Channel(to_parent[0], to_child[1])
