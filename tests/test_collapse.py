@@ -119,15 +119,18 @@ def test_lumped_absorption_equals_the_dense_solve(n, d):
     assert fast.absorption_probabilities == dense.absorption_probabilities
 
 
-def test_lumping_certification_catches_a_wrong_time():
+@pytest.mark.parametrize("n, d, wrong", [(4, 2, 2), (5, 3, 7), (5, 3, 1)])
+def test_lumping_certification_catches_a_wrong_time(n, d, wrong):
+    # the certificate groups equal times (orbits); a time changed at one state of an orbit must fail it
     from reference.errors import CheckFailed
     from reference.kernel import build_chain
     from reference.solution import collapse_by_lumping
 
-    inst = Instance(target=uniform(2), samples=4, lam=F(0))
+    inst = Instance(target=uniform(d), samples=n, lam=F(0))
     chain = build_chain(inst)
     probs, times = collapse_by_lumping(inst, chain)
-    times[2] += 1
+    assert times[wrong] != 0
+    times[wrong] += F(1, 10**30)
     chain.provide_absorption(probs, times)
     with pytest.raises(CheckFailed, match="expected time t at state"):
         chain.require_certified()
