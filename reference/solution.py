@@ -25,18 +25,21 @@ from .rationals import Law, common_denominator
 from .typespace import Type
 
 
-def barycenter(law_over_states: Sequence[Fraction], state_laws: Sequence[Law]) -> Law:
+def barycenter(law_over_states: Sequence[Fraction], state_laws: Sequence[Law],
+               scaled: tuple[list[int], int] | None = None) -> Law:
     """``sum_s Phi(s) mu_s``: the barycenter of a law ``Phi`` over states (paper, Section II-A.3).
 
     Summed in integers over one common denominator (one gcd per coordinate at the
-    end), which keeps it fast for laws whose entries have ~10^5-digit denominators.
+    end), which keeps it fast for laws whose entries have ~10^5-digit denominators;
+    ``scaled``, when given, is that form of the law already made
+    (:attr:`FiniteChain.stationary_scaled`).
 
     >>> from fractions import Fraction as F
     >>> barycenter([F(1, 2), F(1, 2)], [(F(1), F(0)), (F(0), F(1))])
     (Fraction(1, 2), Fraction(1, 2))
     """
     d = len(state_laws[0])
-    weights, den = common_denominator(law_over_states)
+    weights, den = scaled if scaled is not None else common_denominator(law_over_states)
     out = []
     for x in range(d):
         column, scale = common_denominator([mu[x] for mu in state_laws])
@@ -80,7 +83,8 @@ class Solution:
 
     @cached_property
     def barycenters(self) -> tuple[Law, ...]:
-        return tuple(barycenter(pi, self.state_laws) for pi in self.stationary)
+        return tuple(barycenter(pi, self.state_laws, scaled) for pi, scaled in zip(self.stationary, self.chain.stationary_scaled,
+                                                                                    strict=True))
 
     @property
     def absorbing(self) -> tuple[int, ...]:
@@ -287,8 +291,7 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
     else:
         failures += chain.certify_absorption()
     weights, c = sampling_weights(instance)
-    for k, pi in enumerate(chain.stationary_distributions):
-        num, den = common_denominator(pi)
+    for k, (num, den) in enumerate(chain.stationary_scaled):
         test = stationary_identity_test(weights, c, instance.samples, instance.space.types, num, den)
         if not test.passed:
             failures.append(f"stationary law {k}: {test.failure}")
