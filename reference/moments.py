@@ -332,7 +332,7 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
     pair = (n >= PAIR_FROM_SAMPLES if len(target) == 2 else states >= PAIR_FROM_STATES) and workers() >= 2
     nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y), progress=progress,
                                            binomial_inversion=flint_binomial_inversion, pair=pair)
-    return [coprime_fraction(int(p), int(q)) for p, q in lowest_terms(nums, common)]
+    return [coprime_fraction(p, q) for p, q in lowest_terms(nums, common, common_factor_first=len(target) > 2)]
 
 
 PAIR_FROM_SAMPLES = 150

@@ -66,10 +66,11 @@ def test_lowest_terms_equals_gcd_per_entry(numerators, primes, shared):
     numerators = [x * shared for x in numerators]
     for p in primes:
         denominator *= p
-    got = lowest_terms([flint.fmpz(x) for x in numerators], flint.fmpz(denominator))
-    for x, (p, q) in zip(numerators, got, strict=True):
-        g = gcd(x, denominator) if x else denominator
-        assert (int(p), int(q)) == (x // g, denominator // g)
+    for first in (False, True):
+        got = lowest_terms([flint.fmpz(x) for x in numerators], flint.fmpz(denominator), common_factor_first=first)
+        for x, (p, q) in zip(numerators, got, strict=True):
+            g = gcd(x, denominator) if x else denominator
+            assert (p, q) == (x // g, denominator // g)
 
 
 @given(st.lists(st.integers(min_value=-(10**30), max_value=10**30), min_size=1, max_size=30))
