@@ -5,10 +5,10 @@ Run: ``python benchmarks/bench_scale.py`` (about 2 min; ``--large`` adds d = 2, 
 twice, d = 4, N = 30, d = 3, N = 100 and lam = 0, d = 3, N = 60: about 1 more min; ``--dense`` adds the readable dense path on
 the small rows for the ratio).  Not part of the test suite.
 
-Each row runs ``collapse-ref solve ... --json > file`` in a fresh process (start-up, the
-fast path, lowest terms, certification as ``--certify auto`` picks, decimal digits, JSON)
-and reports the median wall time over repeats, the peak resident memory (``ru_maxrss`` of
-the process plus that of its largest forked worker, an upper bound), the size guard's
+Each row runs ``collapse-ref solve ... --json > file`` in a fresh process with
+byte-compiled modules (start-up, the fast path, lowest terms, certification as ``--certify auto`` picks, decimal digits, JSON)
+and reports the median wall time over repeats, the peak resident memory (the process's
+``VmHWM`` plus its largest forked worker's ``ru_maxrss``, an upper bound), the size guard's
 estimate (``reference.sizeguard``) and the ratio ``estimate / measured`` (>= 1: the guard is conservative), the bits of the largest
 denominator in the answer, and the certificate the run chose.  The machine is printed
 first.
@@ -39,11 +39,18 @@ with open(sys.argv[1], "w") as out:
     sys.stdout = out
     code = main(sys.argv[2:])
     sys.stdout = sys.__stdout__
-# the process and its largest forked worker (reference.parallel): shared pages counted twice
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-      file=sys.stderr)
+# the process's own peak (VmHWM: Linux's ru_maxrss would carry over the benchmark's own peak
+# through exec) plus its largest forked worker's (reference.parallel; shared pages counted twice)
+own = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(own + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 sys.exit(code)
 """
+
+
+# Measured processes use byte-compiled modules, as an installed package does: a machine-wide
+# PYTHONDONTWRITEBYTECODE (set on the project's machine) would add ~30 ms of compiling to
+# every start.  `main` compiles them once first.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def run_cli(args: list[str]) -> tuple[float, float, dict]:
@@ -51,7 +58,7 @@ def run_cli(args: list[str]) -> tuple[float, float, dict]:
     with tempfile.NamedTemporaryFile("w+", suffix=".json") as out:
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", WRAPPER, out.name, *args, "--json"], check=True,
-                              stderr=subprocess.PIPE, text=True)
+                              stderr=subprocess.PIPE, text=True, env=ENV)
         seconds = time.perf_counter() - t0
         data = json.load(open(out.name))
     return seconds, int(proc.stderr.split()[-1]) / 1024, data
@@ -59,6 +66,8 @@ def run_cli(args: list[str]) -> tuple[float, float, dict]:
 
 def main() -> None:
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    packages = [os.path.dirname(os.path.abspath(__import__(name).__file__)) for name in ("reference", "proofs_checks")]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *packages], check=False, env=ENV, stdout=subprocess.DEVNULL)
     third, zero = F(1, 3), F(0)
     quarter, half = (F(1, 4), F(3, 4)), (F(1, 2), F(1, 2))
     three, four = (F(1, 2), F(1, 3), F(1, 6)), (F(1, 10), F(1, 5), F(3, 10), F(2, 5))
@@ -75,11 +84,11 @@ def main() -> None:
                 "--lam", format_rational(lam)]
         methods = ["auto"] + (["dense"] if "--dense" in sys.argv and len(inst.space) <= 500 else [])
         for method in methods:
-            repeats = 3 if len(inst.space) * n <= 20_000 else 1
+            est = estimate_instance(inst, moments=method == "auto" and (fast_path_applies(inst) or lumping_applies(inst)))
+            repeats = 5 if est.seconds < 3 else 1  # short runs are noisy on a shared machine: median of 5
             runs = [run_cli(args + ["--method", method, "--allow-large"]) for _ in range(repeats)]
             seconds = statistics.median(r[0] for r in runs)
             peak, data = runs[-1][1], runs[-1][2]
-            est = estimate_instance(inst, moments=method == "auto" and (fast_path_applies(inst) or lumping_applies(inst)))
             values = [x for pi in data["stationary"] for x in pi] + data["expected_absorption_time"]
             bits = max(int(len(x.split("/")[1]) * 3.3219) if "/" in x else 0 for x in values) if values else 0
             name = f"d={len(target)} N={n} lam={format_rational(lam)}"
