@@ -14,7 +14,7 @@ recursion, lowest terms, certification with the method ``auto`` picks); ``ours-l
 stationary law alone (``moments.exact_stationary_law``: the recursion, inversion, lowest
 terms), the like-for-like row for Storm's timed call.  Every measurement runs in a fresh
 process (median over 5 repeats for ours, 1 for the peers), which reports its peak memory
-(``ru_maxrss``, with its largest forked worker); answers are compared through a SHA-256
+(``VmHWM``, plus its largest forked worker's ``ru_maxrss``); answers are compared through a SHA-256
 of their exact texts, and a mismatch aborts the run.  The table: instance, method, median
 seconds, peak MiB, bits of the largest denominator, ratios peer / ours and peer /
 ours-law, agreement.
@@ -119,8 +119,13 @@ def measure_here(method: str, target: tuple[F, ...], n: int, repeats: int) -> No
     digest = hashlib.sha256(",".join(format_rational(v) for v in law).encode()).hexdigest()
     print(json.dumps({"seconds": statistics.median(r[0] for r in runs), "digest": digest,
                       "bits": max(v.denominator.bit_length() for v in law),
-                      "peak_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                                   + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024}))
+                      "peak_mib": (own_peak_kib() + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024}))
+
+
+def own_peak_kib() -> int:
+    """This process's peak resident memory (``VmHWM``; ``ru_maxrss`` would carry the parent's over exec)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
 
 def measure(method: str, target: tuple[F, ...], n: int, repeats: int) -> dict:
