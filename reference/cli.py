@@ -19,11 +19,12 @@ from .linalg import BACKENDS
 from .model import AdditiveSmoothing, EmpiricalLaw, Estimator, Instance
 from .rationals import format_rational, parse_counts, parse_law, parse_nonnegative_int, parse_positive_int, parse_probability, parse_rational
 from .report import cell, chain_report, describe_instance, evolution_report, laws_report, solution_latex, solution_report, table
-from .serialise import chain_to_json, dump_parts, dumps, evolution_to_json, matrix, rationals, solution_to_json
+from .serialise import chain_to_json, dump_parts, dumps, evolution_to_json, matrix, rationals, solution_to_json, start_matrix
 from .parallel import workers
 from .progress import SHOW_AFTER_SECONDS, terminal_note, terminal_progress
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
-from .solution import CERTIFY_MODES, METHODS, evolve, fast_path_applies, lumping_applies, moments_apply, solve
+from .solution import (CERTIFY_MODES, METHODS, Solution, certify_solution, evolve, fast_path_applies, lumping_applies,
+                       moments_apply, solve)
 from .typespace import number_of_types
 
 PROG = "collapse-ref"
@@ -164,14 +165,27 @@ def _cmd_solve(args: argparse.Namespace) -> str | list[str]:
     estimate = estimate_instance(inst, moments=fast, kernel=args.kernel)
     check_size(estimate, args.allow_large)
     progress = terminal_progress("order") if estimate.seconds > SHOW_AFTER_SECONDS else None
+    if args.json and not args.latex:
+        # the law first, then its digits begun on the other cores while this process certifies it
+        sol = solve(inst, backend=args.backend, method=args.method, certify="none", progress=progress)
+        texts = start_matrix(sol.stationary)
+        try:
+            sol = certify_solution(sol, args.certify)
+        except BaseException:
+            texts.discard()
+            raise
+        _note_solved(sol, progress)
+        return dump_parts(solution_to_json(sol, kernel=args.kernel, stationary=texts.result()))
     sol = solve(inst, backend=args.backend, method=args.method, certify=args.certify, progress=progress)
-    if progress is not None:
-        terminal_note(f"  solved (certificate: {sol.certification.method if sol.certification else 'none'}); writing the answer")
+    _note_solved(sol, progress)
     if args.latex:
         return solution_latex(sol, kernel=args.kernel)
-    if args.json:
-        return dump_parts(solution_to_json(sol, kernel=args.kernel))
     return solution_report(sol, digits=digits, kernel=args.kernel)
+
+
+def _note_solved(sol: Solution, progress: object) -> None:
+    if progress is not None:
+        terminal_note(f"  solved (certificate: {sol.certification.method if sol.certification else 'none'}); writing the answer")
 
 
 def _cmd_evolve(args: argparse.Namespace) -> str:

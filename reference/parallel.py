@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from functools import lru_cache
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import InputError
 
@@ -105,9 +106,17 @@ def map_in_parts(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], par
     >>> map_in_parts(lambda xs: [x * x for x in xs], list(range(7)), parts=3)
     [0, 1, 4, 9, 16, 25, 36]
     """
+    return start_in_parts(func, items, parts).result()
+
+
+def start_in_parts(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], parts: int | None = None) -> Parts[R]:
+    """:func:`map_in_parts`, begun: the children start on their parts now, and
+    :meth:`Parts.result` computes the first part here and collects theirs.  Between the
+    two this process is free for other work (the command line certifies an answer while
+    the children write its digits)."""
     parts = min(parts or workers(), len(items))
     if parts <= 1 or not can_fork():
-        return list(func(items))
+        return Parts(func, [items], [])
     bounds = [len(items) * i // parts for i in range(parts + 1)]
     pieces = [items[bounds[i]:bounds[i + 1]] for i in range(parts)]
     children: list[tuple[int, Any] | None] = []
@@ -116,19 +125,45 @@ def map_in_parts(func: Callable[[Sequence[T]], list[R]], items: Sequence[T], par
             children.append(_start(func, piece))
         except OSError:  # no temporary file or no fork (out of processes or memory): this part runs here
             children.append(None)
-    try:
-        out = list(func(pieces[0]))
-    finally:
-        results = [_collect(child) if child is not None else None for child in children]
-    for piece, result in zip(pieces[1:], results, strict=True):
-        if result is None:  # the worker never started, or died without a word (killed): compute the part here
-            out.extend(func(piece))
-            continue
-        ok, value = result
-        if not ok:
-            raise value
-        out.extend(value)
-    return out
+    return Parts(func, pieces, children)
+
+
+class Parts(Generic[R]):
+    """The parts of a :func:`start_in_parts` job: the first to compute here, the others running."""
+
+    def __init__(self, func: Callable[[Sequence[Any]], list[R]], pieces: list[Sequence[Any]],
+                 children: list[tuple[int, Any] | None]) -> None:
+        self._func, self._pieces, self._children = func, pieces, children
+
+    def result(self) -> list[R]:
+        """All results in order; a part whose worker never started or died is computed here."""
+        try:
+            out = list(self._func(self._pieces[0]))
+        finally:
+            results = [_collect(child) if child is not None else None for child in self._children]
+            self._children = []
+        for piece, result in zip(self._pieces[1:], results, strict=True):
+            if result is None:
+                out.extend(self._func(piece))
+                continue
+            ok, value = result
+            if not ok:
+                raise value
+            out.extend(value)
+        return out
+
+    def discard(self) -> None:
+        """Stop the workers and drop their results (the answer they worked on was refused)."""
+        for child in self._children:
+            if child is not None:
+                pid, out = child
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                os.waitpid(pid, 0)
+                out.close()
+        self._children = []
 
 
 def _fork(child: Callable[[], None]) -> int:

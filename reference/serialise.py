@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from .chain import FiniteChain
-from .parallel import map_in_parts
+from .parallel import Parts, start_in_parts
 from .rationals import format_rational
 from .solution import Certification, Evolution, Solution, bits_below
 
@@ -37,21 +37,43 @@ def _format_all(values: Sequence[Fraction]) -> list[str]:
 
 def rationals(values: Sequence[Fraction]) -> Plain:
     """``"p/q"`` texts; long answers (d = 2, N = 400: ~800 numbers of half a million bits) on all cores."""
-    bits = sum(v.numerator.bit_length() + v.denominator.bit_length() for v in values)
-    return Plain(_format_all(values) if bits < SPLIT_AT_BITS else map_in_parts(_format_all, values))
+    return start_matrix([values]).result()[0]
 
 
 def matrix(rows: Sequence[Sequence[Fraction]]) -> list[Plain]:
-    flat = rationals([v for r in rows for v in r])
-    out, start = [], 0
-    for r in rows:
-        out.append(Plain(flat[start:start + len(r)]))
-        start += len(r)
-    return out
+    return start_matrix(rows).result()
 
 
-def chain_to_json(chain: FiniteChain, kernel: bool = False) -> dict[str, Any]:
-    """The analysis of any finite chain (the ``analyse`` command's output)."""
+class MatrixTexts:
+    """The texts of a matrix of rationals, begun by :func:`start_matrix`; :meth:`result` finishes."""
+
+    def __init__(self, rows: Sequence[Sequence[Fraction]], parts: Parts[str]) -> None:
+        self._lengths, self._parts = [len(r) for r in rows], parts
+
+    def result(self) -> list[Plain]:
+        flat = self._parts.result()
+        out, start = [], 0
+        for length in self._lengths:
+            out.append(Plain(flat[start:start + length]))
+            start += length
+        return out
+
+    def discard(self) -> None:
+        self._parts.discard()
+
+
+def start_matrix(rows: Sequence[Sequence[Fraction]]) -> MatrixTexts:
+    """Begin the texts of ``rows``: for long numbers the forked workers start on their parts at
+    once (:func:`reference.parallel.start_in_parts`), so the caller can do other work
+    before :meth:`MatrixTexts.result`."""
+    flat = [v for r in rows for v in r]
+    bits = sum(v.numerator.bit_length() + v.denominator.bit_length() for v in flat)
+    return MatrixTexts(rows, start_in_parts(_format_all, flat, 1 if bits < SPLIT_AT_BITS else None))
+
+
+def chain_to_json(chain: FiniteChain, kernel: bool = False, stationary: list[Plain] | None = None) -> dict[str, Any]:
+    """The analysis of any finite chain (the ``analyse`` command's output).  ``stationary``:
+    the stationary laws' texts when already made (:func:`start_matrix`)."""
     out: dict[str, Any] = {
         "format": f"collapse-reference/analyse/{FORMAT_VERSION}",
         "states": [_label(s) for s in chain.labels],
@@ -59,7 +81,7 @@ def chain_to_json(chain: FiniteChain, kernel: bool = False) -> dict[str, Any]:
         "recurrent_classes": [list(c) for c in chain.recurrent_classes],
         "periods": list(chain.periods),
         "transient": list(chain.transient_states),
-        "stationary": matrix(chain.stationary_distributions),
+        "stationary": stationary if stationary is not None else matrix(chain.stationary_distributions),
         "absorbing": list(chain.absorbing_states),
         "absorption_probabilities": matrix(chain.absorption_probabilities),
         "expected_absorption_time": rationals(chain.expected_absorption_times),
@@ -69,9 +91,9 @@ def chain_to_json(chain: FiniteChain, kernel: bool = False) -> dict[str, Any]:
     return out
 
 
-def solution_to_json(solution: Solution, kernel: bool = False) -> dict[str, Any]:
+def solution_to_json(solution: Solution, kernel: bool = False, stationary: list[Plain] | None = None) -> dict[str, Any]:
     """``solve --json``: instance, states, classes, stationary laws, barycenters, absorption."""
-    body = chain_to_json(solution.chain, kernel=kernel)
+    body = chain_to_json(solution.chain, kernel=kernel, stationary=stationary)
     body["format"] = f"collapse-reference/solve/{FORMAT_VERSION}"
     body["barycenters"] = matrix(solution.barycenters)
     if solution.certification is not None:

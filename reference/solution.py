@@ -11,7 +11,7 @@ generations and ``P(T <= n)``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cached_property
 
@@ -255,6 +255,19 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
         chain.provide_stationary([exact_stationary_law(list(instance.target), instance.samples, instance.lam, progress)])
     if method != "dense" and lumping_applies(instance):
         chain.provide_absorption(*collapse_by_lumping(instance, chain, progress))
+    return certify_solution(Solution(instance=instance, chain=chain, certification=Certification("none")), mode)
+
+
+def certify_solution(solution: Solution, certify: bool | str = "auto") -> Solution:
+    """``solution`` with its answer re-checked as :func:`solve`'s ``certify`` says (the second
+    half of :func:`solve`; ``solve(..., certify="none")`` then this is ``solve(...)``).
+    A failed check raises :class:`~reference.errors.CheckFailed`."""
+    instance, chain = solution.instance, solution.chain
+    mode = {True: "full", False: "none"}.get(certify, certify) if isinstance(certify, bool) else certify
+    if mode not in CERTIFY_MODES:
+        raise InputError(f"certify {certify!r} is unknown; allowed: {', '.join(CERTIFY_MODES)}")
+    if mode == "identity" and not paper_model(instance):
+        raise InputError("--certify identity needs the paper's estimator and mixing; use full, auto or none")
     if mode == "auto":
         mode = "identity" if paper_model(instance) and full_check_seconds(chain) > FULL_CHECK_BUDGET_SECONDS else "full"
     certification = Certification("none")
@@ -263,7 +276,7 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
         certification = Certification("kernel")
     elif mode == "identity":
         certification = _certify_by_identity(instance, chain)
-    return Solution(instance=instance, chain=chain, certification=certification)
+    return replace(solution, certification=certification)
 
 
 def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certification:

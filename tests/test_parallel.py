@@ -15,7 +15,7 @@ from reference.cli import main
 from reference.errors import InputError
 from reference.lowest_terms import lowest_terms
 from reference.moments import exact_stationary_law, fraction_free_stationary
-from reference.rationals import parse_rational
+from reference.rationals import format_rational, parse_rational
 from reference.serialise import SPLIT_AT_BITS, rationals
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="the parallel paths need fork (Linux)")
@@ -211,3 +211,45 @@ def test_cgroup_cpu_quota_caps_the_default_workers(monkeypatch, files, quota):
         assert 1 <= parallel.workers() <= min(quota or parallel.DEFAULT_MAX_WORKERS, parallel.DEFAULT_MAX_WORKERS)
     finally:
         parallel._usable_cores.cache_clear()
+
+
+def test_certify_solution_is_the_second_half_of_solve():
+    from reference import Instance, solve
+    from reference.errors import CheckFailed
+    from reference.solution import certify_solution
+
+    inst = Instance(target=(F(1, 4), F(3, 4)), samples=12, lam=F(1, 3))
+    bare = solve(inst, certify="none")
+    assert bare.certification.method == "none"
+    for mode, method in (("full", "kernel"), ("identity", "identity"), ("auto", solve(inst).certification.method)):
+        assert certify_solution(bare, mode).certification.method == method
+    wrong = list(bare.stationary[0])
+    wrong[0], wrong[1] = wrong[1], wrong[0]
+    bare.chain.provide_stationary([wrong])
+    with pytest.raises(CheckFailed):
+        certify_solution(bare, "identity")
+
+
+def test_refused_answer_leaves_no_digit_workers(monkeypatch, capsys):
+    import os
+
+    import reference.cli as cli
+    from reference.errors import CheckFailed
+
+    def refuse(solution, mode):
+        raise CheckFailed("refused for the test")
+
+    monkeypatch.setattr(cli, "certify_solution", refuse)
+    assert main(["solve", "--target", "1/4,3/4", "--samples", "160", "--lam", "1/3", "--json"]) == 1  # digits begun, then refused
+    assert "refused for the test" in capsys.readouterr().err
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # every worker was reaped
+
+
+def test_digits_begun_early_equal_the_plain_texts():
+    from reference.serialise import matrix, start_matrix
+
+    law = exact_stationary_law([F(1, 4), F(3, 4)], 120, F(1, 3))
+    rows = [law, law[:7]]
+    begun = start_matrix(rows)
+    assert begun.result() == matrix(rows) == [[format_rational(v) for v in r] for r in rows]
