@@ -243,13 +243,9 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
     """
     if method not in METHODS:
         raise InputError(f"method {method!r} is unknown; allowed: {', '.join(METHODS)}")
-    mode = {True: "full", False: "none"}.get(certify, certify) if isinstance(certify, bool) else certify
-    if mode not in CERTIFY_MODES:
-        raise InputError(f"certify {certify!r} is unknown; allowed: {', '.join(CERTIFY_MODES)}")
+    mode = _certify_mode(certify, instance)  # refused before any work
     if method == "moments" and not moments_apply(instance):
         raise InputError("--method moments needs the paper's estimator and mixing and lam > 0; use dense or auto")
-    if mode == "identity" and not paper_model(instance):
-        raise InputError("--certify identity needs the paper's estimator and mixing; use full, auto or none")
     chain = build_chain(instance, backend=backend)
     if method != "dense" and moments_apply(instance):
         chain.provide_stationary([exact_stationary_law(list(instance.target), instance.samples, instance.lam, progress)])
@@ -263,11 +259,7 @@ def certify_solution(solution: Solution, certify: bool | str = "auto") -> Soluti
     half of :func:`solve`; ``solve(..., certify="none")`` then this is ``solve(...)``).
     A failed check raises :class:`~reference.errors.CheckFailed`."""
     instance, chain = solution.instance, solution.chain
-    mode = {True: "full", False: "none"}.get(certify, certify) if isinstance(certify, bool) else certify
-    if mode not in CERTIFY_MODES:
-        raise InputError(f"certify {certify!r} is unknown; allowed: {', '.join(CERTIFY_MODES)}")
-    if mode == "identity" and not paper_model(instance):
-        raise InputError("--certify identity needs the paper's estimator and mixing; use full, auto or none")
+    mode = _certify_mode(certify, instance)
     if mode == "auto":
         mode = "identity" if paper_model(instance) and full_check_seconds(chain) > FULL_CHECK_BUDGET_SECONDS else "full"
     certification = Certification("none")
@@ -277,6 +269,16 @@ def certify_solution(solution: Solution, certify: bool | str = "auto") -> Soluti
     elif mode == "identity":
         certification = _certify_by_identity(instance, chain)
     return replace(solution, certification=certification)
+
+
+def _certify_mode(certify: bool | str, instance: Instance) -> str:
+    """The certificate mode named by ``certify`` (``True`` = full, ``False`` = none), checked against the instance."""
+    mode = {True: "full", False: "none"}.get(certify, certify) if isinstance(certify, bool) else certify
+    if mode not in CERTIFY_MODES:
+        raise InputError(f"certify {certify!r} is unknown; allowed: {', '.join(CERTIFY_MODES)}")
+    if mode == "identity" and not paper_model(instance):
+        raise InputError("--certify identity needs the paper's estimator and mixing; use full, auto or none")
+    return mode
 
 
 def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certification:
