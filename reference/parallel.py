@@ -1,21 +1,24 @@
 """Splitting one large exact computation across the machine's cores (forked processes).
 
-The slow phases of a large exact answer after the moment recursion are independent
-per entry: the decimal digits of ~800 numbers of half a million bits (d = 2, N = 400),
-the products of the lowest-terms test.  :func:`map_in_parts` cuts such a list into
-contiguous parts, computes the first in this process and each other part in a forked
-child, and returns the results in order.  Forking shares the inputs with the children
-for free (copy on write); only the results travel back, pickled, through an unlinked
-temporary file.
+Two shapes of work, both on FLINT/Python integers and both exact by construction:
 
-Nothing here changes a number: each part runs the same function as the serial path,
-and the tests demand identical output with one worker and with several.
+* independent per entry — the decimal digits of ~800 numbers of half a million bits
+  (d = 2, N = 400), the products of the lowest-terms test: :func:`map_in_parts` cuts the
+  list into contiguous parts, computes the first here and each other part in a forked
+  child, and returns the results in order (:func:`start_in_parts` begins the children
+  and lets this process do other work first).  Forking shares the inputs with the
+  children for free (copy on write); only the results travel back, pickled, through an
+  unlinked temporary file;
+* two partners exchanging integers as they go — the moment recursion
+  (:mod:`reference.moments_pair`): :func:`run_pair` with a :class:`Channel`.
+
+Nothing here changes a number: each part runs the same function as the serial path, and
+the tests demand identical output with one worker and with several.
 
 Workers: ``COLLAPSE_REF_WORKERS`` (a positive integer; ``1`` turns splitting off), by
 default the number of cores this process may run on (its CPU affinity and any cgroup CPU
-quota, at most 8).  Only where ``os.fork`` is the
-platform's native way to start a process (Linux) and from a single-threaded process;
-elsewhere everything runs serially.
+quota, at most 8).  Only where ``os.fork`` is the platform's native way to start a
+process (Linux) and from a single-threaded process; elsewhere everything runs serially.
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ import os
 import pickle
 import signal
 import sys
-from functools import lru_cache
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from .errors import InputError
