@@ -137,14 +137,20 @@ class Parts(Generic[R]):
     def __init__(self, func: Callable[[Sequence[Any]], list[R]], pieces: list[Sequence[Any]],
                  children: list[tuple[int, Any] | None]) -> None:
         self._func, self._pieces, self._children = func, pieces, children
+        self._result: list[R] | None = None
 
     def result(self) -> list[R]:
         """All results in order; a part whose worker never started or died is computed here."""
+        if self._result is None:
+            self._result = self._gather()
+        return self._result
+
+    def _gather(self) -> list[R]:
         try:
             out = list(self._func(self._pieces[0]))
         finally:
             results = [_collect(child) if child is not None else None for child in self._children]
-            self._children = []
+            self._children = [None] * len(self._children)
         for piece, result in zip(self._pieces[1:], results, strict=True):
             if result is None:
                 out.extend(self._func(piece))
@@ -156,7 +162,8 @@ class Parts(Generic[R]):
         return out
 
     def discard(self) -> None:
-        """Stop the workers and drop their results (the answer they worked on was refused)."""
+        """Stop the workers and drop their results (the answer they worked on was refused);
+        a later :meth:`result` would compute every part here."""
         for child in self._children:
             if child is not None:
                 pid, out = child
@@ -166,7 +173,7 @@ class Parts(Generic[R]):
                     pass
                 os.waitpid(pid, 0)
                 out.close()
-        self._children = []
+        self._children = [None] * len(self._children)
 
 
 def _fork(child: Callable[[], None]) -> int:

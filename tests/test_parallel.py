@@ -253,3 +253,12 @@ def test_digits_begun_early_equal_the_plain_texts():
     rows = [law, law[:7]]
     begun = start_matrix(rows)
     assert begun.result() == matrix(rows) == [[format_rational(v) for v in r] for r in rows]
+
+
+def test_parts_result_twice_and_discard_after():
+    job = parallel.start_in_parts(lambda xs: [x + 1 for x in xs], list(range(9)), parts=3)
+    assert job.result() == job.result() == list(range(1, 10))
+    job.discard()  # nothing left to stop
+    stopped = parallel.start_in_parts(lambda xs: [-x for x in xs], list(range(9)), parts=3)
+    stopped.discard()  # workers killed: a later result is computed here, whole
+    assert stopped.result() == [-x for x in range(9)]
