@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from math import lcm
 from typing import Protocol
 
@@ -174,9 +175,9 @@ class Instance:
         """``d = |S|``."""
         return len(self.target)
 
-    @property
+    @cached_property
     def space(self) -> TypeSpace:
-        """The types of N samples on S (the states of the paper's chain)."""
+        """The types of N samples on S (the states of the paper's chain), made once per instance."""
         return TypeSpace(samples=self.samples, size=self.size)
 
     def describe(self) -> dict[str, object]:

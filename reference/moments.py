@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import product
 from fractions import Fraction
+from functools import lru_cache
 from math import comb, factorial, gcd, lcm
 from typing import Any
 
@@ -41,14 +42,15 @@ from .typespace import iter_types
 Index = tuple[int, ...]
 
 
-def _indices(total: int, size: int) -> list[Index]:
+@lru_cache(maxsize=16)
+def _indices(total: int, size: int) -> tuple[Index, ...]:
     """Multi-indices of ``size`` coordinates with sum <= total, by increasing sum."""
     if size == 0:
-        return [()]
-    out = []
+        return ((),)
+    out: list[Index] = []
     for s in range(total + 1):
         out.extend(reversed(list(iter_types(s, size))))
-    return out
+    return tuple(out)
 
 
 def _falling(n: int, j: int) -> int:
