@@ -239,11 +239,22 @@ def test_refused_answer_leaves_no_digit_workers(monkeypatch, capsys):
     def refuse(solution, mode):
         raise CheckFailed("refused for the test")
 
+    started = []
+    fork = parallel._fork
+
+    def recorded_fork(child):
+        pid = fork(child)
+        started.append(pid)
+        return pid
+
     monkeypatch.setattr(cli, "certify_solution", refuse)
+    monkeypatch.setattr(parallel, "_fork", recorded_fork)
     assert main(["solve", "--target", "1/4,3/4", "--samples", "160", "--lam", "1/3", "--json"]) == 1  # digits begun, then refused
     assert "refused for the test" in capsys.readouterr().err
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # every worker was reaped
+    assert started  # the recursion's partner and the digits' worker
+    for pid in started:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # already reaped: no worker left behind
 
 
 def test_digits_begun_early_equal_the_plain_texts():
