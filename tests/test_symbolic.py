@@ -116,3 +116,16 @@ def test_symbolic_check_cli(capsys):
     assert main(["check", "--target", "1/2,1/3,1/6", "--samples", "3", "--lam", "lam"]) == 0
     out = capsys.readouterr().out
     assert "identity in lam" in out and "refuted" not in out
+
+
+@pytest.mark.parametrize("full_degree", [100, 3])  # 3: the long-polynomial branch (lam's power, square-free parts)
+def test_fast_texts_equal_the_rational_functions(monkeypatch, full_degree):
+    from reference.symbolic import _FlintLam, parse_symbolic_instance, solve_symbolic
+
+    monkeypatch.setattr(_FlintLam, "FULL_FACTOR_DEGREE", full_degree)
+    sol = solve_symbolic(parse_symbolic_instance("1/5,4/5", 6, "lam"))
+    for p in list(sol.stationary) + list(sol.barycenter):
+        exact_value = sol.value(p)  # sympy's own cancel, the independent route
+        for text in (sol.algebra.to_text(p), sol.factored_text(p)):
+            assert sympy.cancel(sympy.parse_expr(text) - exact_value) == 0  # test code may parse; user input never is
+        assert sympy.cancel(sol.factored(p) - exact_value) == 0
