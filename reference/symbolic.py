@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
-from math import factorial, prod
+from math import factorial, perm, prod
 from typing import Any
 
 import sympy
@@ -273,7 +273,7 @@ def _poly_text(p: Any) -> str:
         c = p[i]
         if c == 0:
             continue
-        size = format_rational(Fraction(int(abs(c).p), int(abs(c).q)))
+        size = str(abs(c))  # FLINT writes a rational as p/q (or p), as sympy reads it
         power = "" if i == 0 else "lam" if i == 1 else f"lam**{i}"
         body = size if not power else power if size == "1" else f"{size}*{power}"
         terms.append(("-" if c < 0 else "+", body))
@@ -420,8 +420,13 @@ class SymbolicSolution:
             return notes + ["generic in the target symbols: valid wherever no denominator vanishes"]
         n = self.instance.samples
         candidates: set[Fraction] = set()
+        one_minus_lam = self.algebra.flint.fmpz_poly([1, -1]) if hasattr(self.algebra, "flint") else None
         for i in range(1, n + 1):
-            factor_i = sympy.Poly(sympy.expand(n**i - sympy.ff(n, i) * (1 - lam) ** i), lam)
+            if one_minus_lam is not None:  # built by FLINT (sympy's expand of (1 - lam)^i took 0.7 s at N = 30)
+                coeffs = self.algebra.flint.fmpz_poly([n**i]) - perm(n, i) * one_minus_lam**i
+                factor_i = sympy.Poly.from_list([int(c) for c in reversed(coeffs.coeffs())], lam)
+            else:
+                factor_i = sympy.Poly(sympy.expand(n**i - sympy.ff(n, i) * (1 - lam) ** i), lam)
             for (low, high), _ in factor_i.intervals(inf=0, sup=1):
                 if low == high:
                     candidates.add(Fraction(int(low.p), int(low.q)))
