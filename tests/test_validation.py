@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reference import Instance, solve
 from reference.cli import main
@@ -192,3 +193,34 @@ def test_golden_with_workers_matches_sequential(tmp_path):
     assert names == json.loads((tmp_path / "b" / "index.json").read_text())["fixtures"]
     for name in names:
         assert (tmp_path / "a" / name).read_text() == (tmp_path / "b" / name).read_text()
+
+
+@given(st.lists(st.tuples(st.fractions(), st.fractions()), min_size=1, max_size=8),
+       st.fractions(min_value=0, max_value=1), st.fractions(min_value=0, max_value=1))
+def test_error_accumulator_against_fraction_arithmetic(pairs, tol, rtol):
+    # the accumulator works on unreduced integer ratios; here the same with Python's Fractions
+    from reference.compare import _Errors
+
+    errs = _Errors(tol, rtol)
+    for i, (cand, exact) in enumerate(pairs):
+        errs.add(cand, exact, f"[{i}]")
+    report = errs.report("q")
+    assert report.within == all(abs(c - e) <= tol + rtol * abs(e) for c, e in pairs)
+    assert report.worst_abs == max(abs(c - e) for c, e in pairs)
+    rels = [abs(c - e) / abs(e) for c, e in pairs if e]
+    assert report.worst_rel == (max(rels) if rels else None)
+
+
+def test_error_accumulator_tolerances_by_hand():
+    from reference.compare import _Errors
+
+    for exact in (F(-1, 2), F(1, 2)):  # |exact| in the relative part, whatever its sign
+        errs = _Errors(F(0), F(1, 10))
+        errs.add(exact + F(1, 25), exact, "[0]")  # error 1/25 <= 1/10 * 1/2
+        assert errs.report("q").within and errs.report("q").worst_rel == F(2, 25)
+        errs.add(exact + F(1, 19), exact, "[1]")  # error 1/19 > 1/20
+        assert not errs.report("q").within and errs.report("q").where == "[1]"
+    errs = _Errors(F(1, 100), F(0))
+    errs.add(F(0), F(0), "[0]")
+    errs.add(F(1, 100), F(0), "[1]")  # exactly at the absolute tolerance; no relative error of 0
+    assert errs.report("q").within and errs.report("q").worst_rel is None
