@@ -20,6 +20,7 @@ from fractions import Fraction
 from typing import Any, Protocol
 
 from .errors import CheckFailed, InputError
+from .lowest_terms import coprime_fraction
 
 Matrix = Sequence[Sequence[Fraction]]
 
@@ -81,8 +82,10 @@ class FlintBackend(_MatrixBackend):
     def _rows(m) -> list[list[Fraction]]:
         n_rows, n_cols = m.nrows(), m.ncols()
         flat = m.entries()
+        # FLINT keeps its rationals in lowest terms: skip Fraction's gcd (Python's own, slow on
+        # the 10^4-10^5-bit numbers of an exact evolution)
         return [
-            [Fraction(int(e.p), int(e.q)) for e in flat[i * n_cols : (i + 1) * n_cols]]
+            [coprime_fraction(int(e.p), int(e.q)) for e in flat[i * n_cols : (i + 1) * n_cols]]
             for i in range(n_rows)
         ]
 
