@@ -356,11 +356,43 @@ class FiniteChain:
 
     # ------------------------------------------------------------------ evolution
     def evolve(self, start: Sequence[Fraction], generations: int) -> tuple[Row, ...]:
-        """The exact laws ``start P^n`` for ``n = 0..generations``."""
+        """The exact laws ``start P^n`` for ``n = 0..generations``.
+
+        With the FLINT backend on the integer kernel ``A = M P``: the law stays integers over
+        one common denominator (``v <- v A``, ``den <- den M``, common factors divided out),
+        and each law is brought to lowest terms in batch
+        (:func:`reference.lowest_terms.lowest_terms`); rational matrix products and one gcd
+        per entry per step had taken 93 s at d = 2, N = 200, 50 generations.  The sympy
+        backend propagates rationals (the independent route; the tests compare them).
+        """
         if len(start) != self.n_states:
             raise InputError(f"start law has {len(start)} entries for {self.n_states} states")
-        laws = get_backend(self.backend).propagate(list(start), self.matrix, generations)
-        return tuple(tuple(law) for law in laws)
+        if self.backend != "flint":
+            laws = get_backend(self.backend).propagate(list(start), self.matrix, generations)
+            return tuple(tuple(law) for law in laws)
+        import flint
+
+        from .lowest_terms import coprime_fraction, lowest_terms
+
+        a, m = self.integer_kernel
+        num, den = common_denominator(start)
+        kernel = flint.fmpz_mat([list(a[i]) for i in range(self.n_states)])
+        vector, den = flint.fmpz_mat(1, self.n_states, num), flint.fmpz(den)
+        out = [tuple(start)]
+        for _ in range(generations):
+            vector, den = vector * kernel, den * m
+            entries = vector.entries()
+            common = den
+            for x in entries:
+                if x:
+                    common = common.gcd(x)
+                    if common == 1:
+                        break
+            if common != 1:
+                entries, den = [x // common for x in entries], den // common
+                vector = flint.fmpz_mat(1, self.n_states, entries)
+            out.append(tuple(coprime_fraction(p, q) for p, q in lowest_terms(entries, den)))
+        return tuple(out)
 
     def absorbed_by(self, laws: Sequence[Sequence[Fraction]]) -> Row:
         """``P(T <= n)`` for each law in ``laws`` (the mass on recurrent states)."""

@@ -3,7 +3,7 @@
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference import FiniteChain, Instance, InputError, solve
@@ -159,3 +159,16 @@ def test_classes_and_periods_against_brute_force(data):
         assert chain.communication_classes == classes
         assert chain.recurrent_classes == closed
         assert chain.periods == periods
+
+
+@settings(max_examples=25, deadline=None)
+@given(instances(max_states=35, max_samples=6), st.integers(min_value=0, max_value=10**6))
+def test_integer_evolution_equals_rational_propagation(inst, pick):
+    # flint: integers over a common denominator, lowest terms in batch; sympy: rational products
+    from reference.kernel import build_chain
+
+    a, b = build_chain(inst, backend="flint"), build_chain(inst, backend="sympy")
+    start = [F(int(i == pick % a.n_states)) for i in range(a.n_states)]
+    assert a.evolve(start, 4) == b.evolve(start, 4)
+    mixed = [F(i + 1, 3 * a.n_states * (a.n_states + 1) // 2) * 3 for i in range(a.n_states)]  # a non-Dirac start
+    assert sum(mixed) == 1 and a.evolve(mixed, 3) == b.evolve(mixed, 3)
