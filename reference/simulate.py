@@ -120,7 +120,7 @@ def goodness_of_fit(observed: dict[Type, int], exact_law: Sequence[Fraction], st
             pooled.append((s, o, e))
     if acc_e > 0:
         pooled.append((None, acc_o, acc_e))
-    statistic = sum((Fraction(o) - e) ** 2 / e for _, o, e in pooled)
+    statistic = _chi_square(pooled)
     df = max(len(pooled) - 1, 0)
     if impossible:
         p = 0.0
@@ -132,6 +132,18 @@ def goodness_of_fit(observed: dict[Type, int], exact_law: Sequence[Fraction], st
     worst = max(pooled, key=lambda c: abs(c[1] - c[2]) / c[2] ** 0.5 if c[2] else 0, default=(None, 0, Fraction(0)))
     resid = float((worst[1] - worst[2]) / (worst[2] ** 0.5)) if worst[2] else 0.0
     return GoodnessOfFit(statistic, df, p, worst[0], worst[1], worst[2], resid, impossible)
+
+
+def _chi_square(pooled: Sequence[tuple[Type | None, int, Fraction]]) -> Fraction:
+    """``sum (o - e)^2 / e`` exactly, summed in FLINT rationals: the expected counts carry the
+    exact law's ~10^5-bit denominators, and Python's Fraction sums took 3 s at d = 2, N = 200."""
+    import flint
+
+    total = flint.fmpq(0)
+    for _, o, e in pooled:
+        expected = flint.fmpq(e.numerator, e.denominator)
+        total += (o - expected) ** 2 / expected
+    return Fraction(int(total.p), int(total.q))
 
 
 def simulate(instance: Instance, start: Type, generations: int, replicas: int, seed: int,

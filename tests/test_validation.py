@@ -224,3 +224,12 @@ def test_error_accumulator_tolerances_by_hand():
     errs.add(F(0), F(0), "[0]")
     errs.add(F(1, 100), F(0), "[1]")  # exactly at the absolute tolerance; no relative error of 0
     assert errs.report("q").within and errs.report("q").worst_rel is None
+
+
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=10**6),
+                          st.fractions(min_value=F(1, 10**9), max_value=10**6)), min_size=1, max_size=10))
+def test_chi_square_sum_against_fraction_arithmetic(cells):
+    from reference.simulate import _chi_square
+
+    pooled = [(None, o, e) for o, e in cells]
+    assert _chi_square(pooled) == sum((F(o) - e) ** 2 / e for o, e in cells)
