@@ -11,7 +11,7 @@ the exact probabilities, the p-value with mpmath's regularised incomplete gamma)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -59,6 +59,8 @@ class Simulation:
     seed: int
     empirical: tuple[tuple[Type, int], ...]
     fit: GoodnessOfFit
+    exact: tuple[tuple[Type, Fraction], ...] = field(default=(), repr=False, compare=False)
+    """The exact law after the last generation, by state (computed once, for the reports)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -157,4 +159,5 @@ def simulate(instance: Instance, start: Type, generations: int, replicas: int, s
     fit = goodness_of_fit(observed, exact.laws[-1], states)
     order = {s: i for i, s in enumerate(states)}
     empirical = tuple(sorted(observed.items(), key=lambda kv: order.get(kv[0], len(order))))
-    return Simulation(instance, tuple(start), generations, replicas, seed, empirical, fit)
+    return Simulation(instance, tuple(start), generations, replicas, seed, empirical, fit,
+                      tuple(zip(states, exact.laws[-1], strict=True)))
