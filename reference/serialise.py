@@ -22,7 +22,7 @@ FORMAT_VERSION = 1
 
 SPLIT_AT_BITS = 8_000_000
 """Total bits of the numbers above which their decimal digits are computed on all cores
-(:func:`reference.parallel.map_in_parts`); below it a fork costs more than it saves
+(:func:`reference.parallel.start_in_parts`); below it a fork costs more than it saves
 (~20 ms against ~90 ms of conversion at this size)."""
 
 
