@@ -372,7 +372,7 @@ class FiniteChain:
             return tuple(tuple(law) for law in laws)
         import flint
 
-        from .lowest_terms import coprime_fraction, lowest_terms
+        from .lowest_terms import coprime_fraction, divide_common_factor, lowest_terms
 
         a, m = self.integer_kernel
         num, den = common_denominator(start)
@@ -381,16 +381,9 @@ class FiniteChain:
         out = [tuple(start)]
         for _ in range(generations):
             vector, den = vector * kernel, den * m
-            entries = vector.entries()
-            common = den
-            for x in entries:
-                if x:
-                    common = common.gcd(x)
-                    if common == 1:
-                        break
-            if common != 1:
-                entries, den = [x // common for x in entries], den // common
-                vector = flint.fmpz_mat(1, self.n_states, entries)
+            entries, reduced = divide_common_factor(vector.entries(), den)
+            if reduced != den:
+                den, vector = reduced, flint.fmpz_mat(1, self.n_states, entries)
             out.append(tuple(coprime_fraction(p, q) for p, q in lowest_terms(entries, den)))
         return tuple(out)
 

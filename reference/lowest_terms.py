@@ -18,6 +18,23 @@ SPLIT_PRODUCT_AT_BITS = 8_000_000
 """``entries x bits`` above which :func:`lowest_terms` splits its modular product across cores."""
 
 
+def divide_common_factor(numerators: Sequence[Any], denominator: Any) -> tuple[list[Any], Any]:
+    """``numerators / G`` and ``denominator / G`` for ``G = gcd(denominator, x_0, x_1, ...)``
+    (FLINT integers): a chain of gcds that shrinks at once.
+
+    >>> import flint
+    >>> divide_common_factor([flint.fmpz(v) for v in (6, 0, 30)], flint.fmpz(48))
+    ([1, 0, 5], 8)
+    """
+    common = denominator
+    for x in numerators:
+        if x:
+            common = common.gcd(x)
+            if common == 1:
+                return list(numerators), denominator
+    return [x // common for x in numerators], denominator // common
+
+
 def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_first: bool = False) -> list[tuple[int, int]]:
     """``(x_k / g_k, C / g_k)`` with ``g_k = gcd(x_k, C)``, for FLINT integers, in batch
     (returned as Python integers).
@@ -45,15 +62,8 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
     [(1, 8), (1, 4), (5, 8)]
     """
     one = denominator * 0 + 1
-    common = denominator if common_factor_first else one
-    for x in numerators if common_factor_first else ():
-        if x:
-            common = common.gcd(x)
-            if common == 1:
-                break
-    if common != 1:
-        numerators = [x // common for x in numerators]
-        denominator = denominator // common
+    if common_factor_first:
+        numerators, denominator = divide_common_factor(numerators, denominator)
     worth = len(numerators) * denominator.bit_length() >= SPLIT_PRODUCT_AT_BITS
 
     def product_mod(part: Sequence[Any]) -> list[int]:
