@@ -129,3 +129,48 @@ def test_fast_texts_equal_the_rational_functions(monkeypatch, full_degree):
         for text in (sol.algebra.to_text(p), sol.factored_text(p)):
             assert sympy.cancel(sympy.parse_expr(text) - exact_value) == 0  # test code may parse; user input never is
         assert sympy.cancel(sol.factored(p) - exact_value) == 0
+
+
+def latex_to_sympy(text: str) -> sympy.Expr:
+    """Our LaTeX (\\frac, \\left( \\right), ^{e}, \\lambda, products by juxtaposition) read back
+    by a translation written here, independent of the renderer, for sympy to parse."""
+    out = text.replace(r"\left(", "(").replace(r"\right)", ")").replace(r"\lambda", "lam")
+    while r"\frac{" in out:  # \frac{A}{B} -> ((A)/(B)), braces matched by hand
+        start = out.index(r"\frac{")
+        depth, i = 0, start + len(r"\frac")
+        parts = []
+        while len(parts) < 2:
+            j = i
+            while True:
+                depth += {"{": 1, "}": -1}.get(out[j], 0)
+                if depth == 0:
+                    break
+                j += 1
+            parts.append(out[i + 1:j])
+            i = j + 1
+        out = out[:start] + f"(({parts[0]})/({parts[1]}))" + out[i:]
+    out = out.replace("^{", "**(").replace("}", ")")
+    out = out.replace(" + ", "+").replace(" - ", "-").replace("- ", "-").replace(" ", "*")
+    return sympy.parse_expr(out)  # test code may parse; user input never is
+
+
+@pytest.mark.parametrize("full_degree", [100, 3])
+def test_latex_equals_the_rational_functions(monkeypatch, full_degree):
+    from reference.symbolic import _FlintLam, parse_symbolic_instance, solve_symbolic
+
+    monkeypatch.setattr(_FlintLam, "FULL_FACTOR_DEGREE", full_degree)
+    sol = solve_symbolic(parse_symbolic_instance("1/5,4/5", 6, "lam"))
+    lam = sol.algebra.RF.variable()
+    extra = [-lam / 2, (3 * lam + 1) / 2, (lam - 1) * (lam - 1) * (lam + 2) / (4 * lam + 1), lam * 0 + 7, lam * 0 - 1,
+             (lam * lam + 1) / (6 * lam), 1 - lam]
+    for p in list(sol.stationary) + list(sol.barycenter) + [q for row in sol.kernel for q in row] + extra:
+        assert sympy.cancel(latex_to_sympy(sol.factored_latex(p)) - sol.value(p)) == 0, sol.factored_latex(p)
+    out = sol._repr_latex_()
+    assert out.count(r"\\") >= len(sol.states) and r"\frac" in out
+
+
+def test_latex_translation_can_fail():
+    """The reader above is a real check: a wrong exponent or sign reads back as a different function."""
+    assert sympy.cancel(latex_to_sympy(r"\frac{\left(\lambda + 2\right)^{2}}{4 \lambda + 1}")
+                        - (LAM + 2) / (4 * LAM + 1)) != 0
+    assert latex_to_sympy(r"- \frac{\lambda}{2}") == -LAM / 2
