@@ -35,7 +35,7 @@ from typing import Any
 
 from .errors import InputError
 from .lowest_terms import coprime_fraction, lowest_terms
-from .moments_pair import levels_in_pair, line_recursion_in_pair
+from .moments_pair import line_recursion_in_pair
 from .parallel import workers
 from .typespace import iter_types
 
@@ -155,7 +155,8 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         P_j = (N)_{|j|} sum_{t < |j|} ( sum_{|l| = t, l <= j} prod_x T_x(j_x, l_x) P_l ) D_{t+1} ... D_{|j|-1}
 
     (a Horner scheme in ``t``; ``T_x`` the coefficients of ``(a_x + b k_x)^j`` in the
-    falling-factorial basis), and ``pi(k) = num_k / (Delta_N N!)`` after the
+    falling-factorial basis; for d >= 3 the box sum over ``l <= j`` is factorised one
+    coordinate at a time, :func:`_factorised_recursion`), and ``pi(k) = num_k / (Delta_N N!)`` after the
     binomial-moment inversion on numerators.  Every step is a ring operation; the only
     divisions are exact integer divisions of factorials.
 
@@ -168,10 +169,8 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     factors whose product is the common denominator (``D_1 .. D_N`` and ``N!``).
     ``binomial_inversion``, when given, replaces the generic ``O(n^2)`` inversion of one
     line (:func:`_binomial_inversion`; FLINT integers: :func:`flint_binomial_inversion`).
-    ``pair`` (FLINT integers) runs the recursion in two processes
-    (:func:`reference.moments_pair.line_recursion_in_pair` for d = 2,
-    :func:`reference.moments_pair.levels_in_pair` beyond); the
-    numbers are the same.
+    ``pair`` (FLINT integers, d = 2) runs the recursion in two processes
+    (:func:`reference.moments_pair.line_recursion_in_pair`); the numbers are the same.
     """
     n = samples
     coords = len(a)
@@ -193,56 +192,26 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
             d_i, f_i = d_i // g, f_i // g
         d_factors.append(d_i)
         f_factors.append(f_i)
-    numerators: dict[Index, Any] = {tuple([0] * coords): one}
+    if coords == 0:
+        return [one], one
+    suffix = [one] * (n + 2)
+    for i in range(n, 0, -1):
+        suffix[i] = suffix[i + 1] * d_factors[i]
     if coords == 1:  # d = 2: one line of moments, P_j from P_0 .. P_{j-1}
         rows = [tables[0][j] for j in range(n + 1)]
         line = line_recursion_in_pair(rows, d_factors, f_factors, n, progress) if pair else None
         if line is None:  # one process (or the partner could not help)
             line = _line_recursion(rows, d_factors, f_factors, n, progress)
-        numerators = {(j,): v for j, v in enumerate(line)}
-    by_level: dict[int, list[Index]] = {}
-    for j in _indices(n, coords) if coords > 1 else []:
-        by_level.setdefault(sum(j), []).append(j)
-
-    def moment(j: Index, known: dict[Index, Any]) -> Any:
-        """``P_j`` from the ``P_l`` of lower levels in ``known``."""
-        s = sum(j)
-        # every l <= j with its level |l| and coefficient prod_x T_x(j_x, l_x), one coordinate at a time
-        terms: list[tuple[int, Any, Index]] = [(0, one, ())]
-        for x in range(coords):
-            row = tables[x][j[x]]
-            terms = [(t + lx, c * row[lx], l + (lx,)) for t, c, l in terms for lx in range(j[x] + 1)]
-        levels = [zero] * s
-        for t, c, l in terms:
-            if t < s:  # l = j itself is the unknown
-                levels[t] = levels[t] + c * known[l]
-        acc = levels[0]
-        for t in range(1, s):
-            acc = acc * d_factors[t] + levels[t]
-        return f_factors[s] * acc
-
-    if coords > 1:
-        solved = levels_in_pair(by_level, moment, numerators, n, progress) if pair else None
-        if solved is None:
-            for s in range(1, n + 1):
-                for j in by_level.get(s, []):
-                    numerators[j] = moment(j, numerators)
-                if progress is not None:
-                    progress(s, n)
-        else:
-            numerators = solved
-    if coords == 0:
-        return [one], one
+        scaled = {(j,): p * suffix[j + 1] for j, p in enumerate(line)}
+    else:
+        scaled = _factorised_recursion(tables, d_factors, f_factors, suffix, n, zero, one, progress)
     # B_l = P_l (D_{|l|+1} ... D_N) (N!/prod l!) / (Delta_N N!), then invert coordinate by coordinate
-    suffix = [one] * (n + 2)
-    for i in range(n, 0, -1):
-        suffix[i] = suffix[i + 1] * d_factors[i]
     f: dict[Index, Any] = {}
-    for l, p in numerators.items():
+    for l, p in scaled.items():
         weight = factorial(n)
         for lx in l:
             weight //= factorial(lx)
-        f[l] = p * suffix[sum(l) + 1] * weight
+        f[l] = p * weight
     invert = binomial_inversion or _binomial_inversion
     for x in range(coords):
         lines: dict[Index, list[Any]] = {}  # the other coordinates -> values along coordinate x
@@ -256,6 +225,65 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
         factors.append(one * factorial(n))
     common = suffix[1] * factorial(n)
     return [f[k[:coords]] for k in iter_types(n, size)], common
+
+
+def _factorised_recursion(tables: list[list[list[Any]]], d_factors: list[Any], f_factors: list[Any],
+                          suffix: list[Any], n: int, zero: Any, one: Any,
+                          progress: Callable[[int, int], None] | None = None) -> dict[Index, Any]:
+    """The d >= 3 recursion of :func:`fraction_free_stationary` by sum factorisation:
+    ``{l: P_l (D_{|l|+1} ... D_N)}`` for every multi-index ``l``, ``|l| <= N``.
+
+    ``P_j`` needs the sum over the box ``l <= j`` of ``prod_x T_x(j_x, l_x)`` times ``P_l``
+    brought to level ``|j|`` (times ``D_{|l|+1} ... D_{|j|-1}``).  The product is separable,
+    so the box sum is taken one coordinate at a time, innermost (last) first, through
+    partial sums ``W_x[t] = sum_{u <= t_x} T_x(t_x, u) W_{x+1}[t with t_x = u]``
+    (``W_C = P`` for ``C = d - 1`` coordinates; ``P_j = f_s W_0[j]`` without its own term).
+    Each ``W_x[t]`` depends only on entries of lower level ``|t|``; once level ``|t|`` is
+    done it is complete and later levels only rescale it, so it is computed once and stored
+    at its own scale (level ``|t| + 1``) along the line it is summed over, and read back
+    with a Horner scheme that applies the missing ``D``'s.  Work per ``j``: ``|j|``
+    multiply-adds instead of ``prod_x (j_x + 1)`` — ``O(N^d)`` in all against
+    ``O(N^{2d-2})`` for the box (d = 3, N = 100: 0.8 s against 8.5 s; d = 4, N = 30: 0.08 s
+    against 0.95 s).  The same ring operations for any ring (FLINT integers, polynomials
+    in λ); the tests compare it with the rational recursion and with linear solves.
+    """
+    coords = len(tables)
+    # stored[x]: W_x (x = 1 .. C) as lines along coordinate x - 1, keyed by the other coordinates
+    stored: list[dict[Index, list[Any]]] = [{} for _ in range(coords + 1)]
+    origin = (0,) * coords
+    for x in range(1, coords + 1):
+        stored[x][origin[:x - 1] + origin[x:]] = [one]
+    partial = [zero] * coords
+    for s in range(1, n + 1):
+        d_s = d_factors[s]
+        for j in _indices_at_level(s, coords):
+            q = zero  # the box sum without l = j, accumulated from the last coordinate outwards
+            for x in range(coords - 1, -1, -1):
+                jx = j[x]
+                row = tables[x][jx]
+                r = zero
+                if jx:  # entries u < j_x of the line through j along x, at levels s - j_x + u: Horner in u
+                    line, base = stored[x + 1][j[:x] + j[x + 1:]], s - jx
+                    r = row[0] * line[0]
+                    for u in range(1, jx):
+                        r = r * d_factors[base + u] + row[u] * line[u]
+                partial[x] = r
+                q = r + row[jx] * q
+            w = f_factors[s] * q  # P_j, at its own scale
+            stored[coords].setdefault(j[:coords - 1], []).append(w)
+            for x in range(coords - 1, 0, -1):  # W_x[j] complete, at scale |j| + 1
+                w = d_s * partial[x] + tables[x][j[x]][j[x]] * w
+                stored[x].setdefault(j[:x - 1] + j[x:], []).append(w)
+        if progress is not None:
+            progress(s, n)
+    return {key + (u,): p * suffix[sum(key) + u + 1]
+            for key, line in stored[coords].items() for u, p in enumerate(line)}
+
+
+@lru_cache(maxsize=512)
+def _indices_at_level(level: int, size: int) -> tuple[Index, ...]:
+    """Multi-indices of ``size`` coordinates with sum ``level``."""
+    return tuple(reversed(list(iter_types(level, size))))
 
 
 def _line_recursion(rows: list[list[Any]], d_factors: list[Any], f_factors: list[Any], n: int,
@@ -330,8 +358,7 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
     if g > 1:
         a, b, c = [v / g for v in a], b / g, c / g  # fmpz exact division
         a, b, c = [flint.fmpz(v) for v in a], flint.fmpz(b), flint.fmpz(c)
-    states = comb(n + len(target) - 1, len(target) - 1)
-    pair = (n >= PAIR_FROM_SAMPLES if len(target) == 2 else states >= PAIR_FROM_STATES) and workers() >= 2
+    pair = len(target) == 2 and n >= PAIR_FROM_SAMPLES and workers() >= 2
     nums, common = fraction_free_stationary(a, b, c, n, one, cancel=lambda x, y: x.gcd(y), progress=progress,
                                            binomial_inversion=flint_binomial_inversion, pair=pair)
     return [coprime_fraction(p, q) for p, q in lowest_terms(nums, common, common_factor_first=len(target) > 2)]
@@ -339,5 +366,3 @@ def exact_stationary_law(target: Sequence[Fraction], samples: int, lam: Fraction
 
 PAIR_FROM_SAMPLES = 150
 """d = 2 from this N on runs the recursion on two cores (below it a fork costs more than it saves)."""
-PAIR_FROM_STATES = 1_000
-"""d >= 3 from this many states on runs the recursion's levels on two cores."""

@@ -1,10 +1,12 @@
-"""The moment recursion of :mod:`reference.moments` on two cores (forked partner process).
+"""The d = 2 moment recursion of :mod:`reference.moments` on two cores (forked partner process).
 
-Both functions compute exactly the integers of the serial loops in
+It computes exactly the integers of the serial loop in
 :func:`reference.moments.fraction_free_stationary` (the tests compare them), on FLINT
 integers that travel between the processes as Python integers
-(:func:`reference.parallel.run_pair`).  Either returns the serial answer, computed
-alone, if the partner cannot start or dies.
+(:func:`reference.parallel.run_pair`), and returns None, for the caller to compute alone,
+if the partner cannot start or dies.  (The d >= 3 recursion had a level-by-level version
+here; sum factorisation, :func:`reference.moments._factorised_recursion`, made the serial
+loop 2-10x faster than it, so it was removed.)
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-Index = tuple[int, ...]
 
 
 def line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factors: list[Any], n: int,
@@ -60,45 +61,3 @@ def line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factor
     except (OSError, RuntimeError):  # no fork, or the partner died (killed, out of memory): the caller computes alone
         return None
 
-
-def levels_in_pair(by_level: dict[int, list[Index]], moment: Callable[[Index, dict[Index, Any]], Any],
-                   known: dict[Index, Any], n: int,
-                   progress: Callable[[int, int], None] | None = None) -> dict[Index, Any] | None:
-    """The d >= 3 recursion of :func:`reference.moments.fraction_free_stationary` level by level on two cores.
-
-    The ``P_j`` of one level ``|j| = s`` depend only on lower levels, so this process
-    computes every other one (positions 0, 2, ...) and a forked partner the rest; then
-    they swap their results (this process sends first, the partner receives first, so a
-    level larger than a pipe cannot block both) and go on to the next level.  Each
-    ``P_j`` comes from the same ``moment`` as in the serial loop, so the integers are
-    identical (tested).  FLINT integers only.  Returns None if the partner cannot start
-    or dies (the caller then computes alone).
-    """
-    import flint
-
-    from .parallel import run_pair
-
-    def work(me: int, channel: Any) -> dict[Index, Any]:
-        values = dict(known)
-        for s in range(1, n + 1):
-            level = by_level.get(s, [])
-            mine = {j: moment(j, values) for j in level[me::2]}
-            values.update(mine)
-            if me == 0:
-                for j in level[0::2]:
-                    channel.send(int(mine[j]))
-                for j in level[1::2]:
-                    values[j] = flint.fmpz(channel.recv())
-            else:
-                for j in level[0::2]:
-                    values[j] = flint.fmpz(channel.recv())
-                for j in level[1::2]:
-                    channel.send(int(mine[j]))
-            if progress is not None and me == 0:
-                progress(s, n)
-        return values
-
-    try:
-        return run_pair(work)
-    except (OSError, RuntimeError):  # no fork, or the partner died: the caller computes alone
-        return None

@@ -88,35 +88,42 @@ def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Es
     """Cost of the fast exact paths, calibrated by ``benchmarks/bench_scale.py``.
 
     The answer has ``L ~ 0.35 N^2 log2(D_q)`` bits per number (measured: 550k bits at d = 2,
-    N = 400, lam = 1/3).  The recursion does about two big products per pair ``l <= j``
-    of multi-indices on ``d - 1`` coordinates, ``C(N + 2(d-1), 2(d-1))`` pairs, at
-    ``~1.3e-10`` s per pair and answer bit (plus ``6e-7`` s of interpreter per pair);
-    lowest terms, the decimal digits and the JSON text cost ``~3.5e-8`` s per answer bit
+    N = 400, lam = 1/3).  The d = 2 recursion does about two big products per pair
+    ``l <= j``, ``C(N + 2, 2)`` pairs, at ``~1.3e-10`` s per pair and answer bit (plus
+    ``6e-7`` s of interpreter per pair).  The d >= 3 recursion (sum factorisation) does
+    ``(d - 1) C(N + d - 1, d)`` Horner steps at ``~7.5e-11`` s per step and answer bit
+    plus ``6e-7`` s, taken 1.3x, and ``2e-6 (d - 1)`` s per multi-index (measured at
+    d = 3, N = 30..100; d = 4, N = 20, 30; d = 5, N = 12, 20; d = 6, N = 10).
+    Lowest terms, the decimal digits and the JSON text cost ``~3.5e-8`` s per answer bit
     per state.  With two or more workers (:mod:`reference.parallel`) the d = 2 recursion
-    from N = 150 runs ~1.9x faster, the d >= 3 recursion from 1,000 states ~1.6x, and the
-    per-state phases of long answers ~1.7x (measured at d = 2, N = 200 and 400; d = 3,
-    N = 60 and 100; d = 4, N = 30; d = 5, N = 20).  Memory: about 2.5 bytes per answer bit per state
-    (numerators, Fractions, digits, the JSON text; 1.3x that with forked workers, counting
-    their pages separately), 120 bytes per pair, plus the interpreter.
+    from N = 150 runs ~1.9x faster and the per-state phases of long answers ~1.7x
+    (measured at d = 2, N = 200 and 400; d = 3, N = 60 and 100; d = 4, N = 30).  Memory:
+    about 2.5 bytes per answer bit per state (numerators, Fractions, digits, the JSON
+    text; 1.3x that with forked workers, counting their pages separately), 120 bytes per
+    pair at d = 2, the d >= 3 recursion's ``d - 1`` stored values per multi-index (the moment and its partial sums),
+    plus the interpreter.
     """
     from .parallel import workers
 
     answer_bits = int(0.35 * samples**2 * dq_bits) + 64
-    pairs = comb(samples + 2 * (size - 1), 2 * (size - 1))
-    # d >= 3: most pairs read moments of lower levels, shorter than the answer (calibrated: 0.4x per bit)
-    recursion = ((1.3e-10 if size == 2 else 0.52e-10) * answer_bits + 6e-7) * pairs
+    if size == 2:
+        pairs = comb(samples + 2, 2)
+        recursion = (1.3e-10 * answer_bits + 6e-7) * pairs
+        recursion_bytes = 120 * pairs
+    else:
+        steps = (size - 1) * comb(samples + size - 1, size)
+        recursion = 1.3 * (7.5e-11 * answer_bits + 6e-7) * steps + 2e-6 * (size - 1) * states
+        recursion_bytes = (size - 1) * states * (answer_bits / 8 + 100)
     per_state = 3.5e-8 * states * answer_bits
     per_state_bytes = 2.5 * states * answer_bits
     if workers() >= 2:
         if size == 2 and samples >= 150:
             recursion /= 1.9
-        elif size >= 3 and states >= 1_000:
-            recursion /= 1.6
         if states * answer_bits >= 8e6:  # split across forked workers, which hold their part's digits too
             per_state /= 1.7
             per_state_bytes *= 1.3
     seconds = recursion + per_state + 2e-5 * states + 0.2
-    memory = per_state_bytes + 120 * pairs + 80e6
+    memory = per_state_bytes + recursion_bytes + 80e6
     return Estimate(states=states, entry_bits=samples * dq_bits, seconds=seconds, bytes=memory)
 
 

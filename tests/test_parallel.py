@@ -178,23 +178,6 @@ def test_without_fork_everything_runs_here(monkeypatch):
     assert with_pair == fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y))
 
 
-@settings(max_examples=10, deadline=None)
-@given(st.integers(min_value=1, max_value=14), st.lists(st.integers(min_value=1, max_value=9), min_size=2, max_size=3),
-       st.integers(min_value=1, max_value=5), st.integers(min_value=2, max_value=12))
-def test_levels_in_pair_equal_the_serial_recursion(n, a, b, c):
-    # d = 3, 4: the levels |j| = s split between two processes give the same integers
-    args = ([flint.fmpz(x) for x in a], flint.fmpz(b), flint.fmpz(c * n + b * n), n, flint.fmpz(1))
-    serial = fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y))
-    assert fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y), pair=True) == serial
-
-
-def test_exact_law_d3_with_one_and_two_workers(monkeypatch):
-    target, lam = [F(1, 2), F(1, 3), F(1, 6)], F(1, 3)
-    two = exact_stationary_law(target, 44, lam)  # 1,035 states >= PAIR_FROM_STATES: levels on two cores
-    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
-    assert exact_stationary_law(target, 44, lam) == two
-
-
 @pytest.mark.parametrize("files, quota", [
     ({"/sys/fs/cgroup/cpu.max": "150000 100000"}, 2),
     ({"/sys/fs/cgroup/cpu.max": "max 100000"}, None),
