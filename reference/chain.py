@@ -202,9 +202,19 @@ class FiniteChain:
 
         The paper's kernel has at most ``2^d`` distinct supports, so its ``n^2`` edges
         factor through a handful of groups; the graph algorithms below walk the groups.
+        Rows that share one successor tuple (the paper's lazy kernel gives every row with
+        the same support the same object) are grouped by identity, so each distinct tuple
+        is hashed once: a tuple does not cache its hash, and hashing the full support of
+        every row was ``n^2`` work (d = 4, N = 50: 1.7 s of a 3.7 s solve).
         """
         index: dict[tuple[int, ...], int] = {}
-        group_of = [index.setdefault(tuple(succ), len(index)) for succ in self.successors]
+        by_object: dict[int, int] = {}  # id(tuple) -> group; the tuples live as long as self.successors
+        group_of = []
+        for succ in self.successors:
+            group = by_object.get(id(succ))
+            if group is None:
+                group = by_object[id(succ)] = index.setdefault(tuple(succ), len(index))
+            group_of.append(group)
         return group_of, list(index)
 
     @cached_property
