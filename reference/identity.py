@@ -40,6 +40,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import prod
 from typing import Any
 
 TARGET_ERROR = Fraction(1, 2**128)
@@ -101,19 +102,25 @@ def stationary_identity_test(weights: Sequence[Sequence[int]], c: int, samples: 
         return IdentityTest(False, (), Fraction(0), "the law is negative somewhere or does not sum to 1")
     beta = denominator.bit_length() + samples * c.bit_length()
     eps = error_per_trial(beta, samples)
-    bound, trials = Fraction(1), []
     d = len(types[0]) if types else 0
+    chosen, bound = [], Fraction(1)  # every trial's prime and point first (the same draws, in the same order)
+    while bound > target_error:
+        p = random_prime(rng)
+        chosen.append((p, tuple(rng.randrange(p) for _ in range(d))))
+        bound *= eps
     big: Sequence[Any] = numerators
-    if denominator.bit_length() > 20_000:  # long numbers: reduce with FLINT (GMP's single-limb remainder)
+    if denominator.bit_length() > 20_000:  # long numbers: reduce with FLINT (GMP's division)
         import flint
 
         big = [flint.fmpz(x) for x in numerators]
-    while bound > target_error:
-        p = random_prime(rng)
-        point = tuple(rng.randrange(p) for _ in range(d))
+    # one remainder of each long numerator by the product of the primes, then cheap ones per prime
+    all_primes = prod(p for p, _ in chosen)
+    shared = [int(x % all_primes) for x in big]
+    bound, trials = Fraction(1), []
+    for p, point in chosen:
         trials.append((p, point))
         bound *= eps
-        residues = [int(x % p) for x in big]
+        residues = [x % p for x in shared]
         lhs = 0
         for x, u in zip(residues, weights, strict=True):
             if x:
