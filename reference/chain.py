@@ -398,9 +398,15 @@ class FiniteChain:
         return tuple(out)
 
     def absorbed_by(self, laws: Sequence[Sequence[Fraction]]) -> Row:
-        """``P(T <= n)`` for each law in ``laws`` (the mass on recurrent states)."""
+        """``P(T <= n)`` for each law in ``laws`` (the mass on recurrent states), summed in
+        integers over one common denominator: a Fraction sum takes a gcd of ~10^5-bit
+        numbers per term (d = 2, N = 200, 20 generations: 1.1 s of a 4.7 s ``evolve``)."""
         recurrent = [i for cls in self.recurrent_classes for i in cls]
-        return tuple(sum((law[i] for i in recurrent), Fraction(0)) for law in laws)
+        out = []
+        for law in laws:
+            num, den = common_denominator([law[i] for i in recurrent])
+            out.append(Fraction(sum(num), den))
+        return tuple(out)
 
     # ------------------------------------------------------------------ certificate
     @cached_property
