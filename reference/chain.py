@@ -382,10 +382,13 @@ class FiniteChain:
             return tuple(tuple(law) for law in laws)
         import flint
 
-        from .lowest_terms import coprime_fraction, divide_common_factor, lowest_terms
+        from .lowest_terms import coprime_fraction, divide_common_factor, lowest_terms, small_primes_of
 
         a, m = self.integer_kernel
         num, den = common_denominator(start)
+        # the denominators divide den * m^n: when both are smooth, lowest terms go by valuations
+        of_start, of_kernel = small_primes_of(den), small_primes_of(m)
+        primes = sorted(set(of_start) | set(of_kernel)) if of_start is not None and of_kernel is not None else None
         kernel = flint.fmpz_mat([list(a[i]) for i in range(self.n_states)])
         vector, den = flint.fmpz_mat(1, self.n_states, num), flint.fmpz(den)
         out = [tuple(start)]
@@ -394,7 +397,7 @@ class FiniteChain:
             entries, reduced = divide_common_factor(vector.entries(), den)
             if reduced != den:
                 den, vector = reduced, flint.fmpz_mat(1, self.n_states, entries)
-            out.append(tuple(coprime_fraction(p, q) for p, q in lowest_terms(entries, den)))
+            out.append(tuple(coprime_fraction(p, q) for p, q in lowest_terms(entries, den, primes=primes)))
         return tuple(out)
 
     def absorbed_by(self, laws: Sequence[Sequence[Fraction]]) -> Row:

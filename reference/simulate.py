@@ -19,6 +19,7 @@ import mpmath
 import numpy as np
 
 from .errors import InputError
+from .lowest_terms import coprime_fraction
 from .model import AdditiveSmoothing, EmpiricalLaw, Instance
 from .rationals import format_decimal
 from .solution import evolve
@@ -145,7 +146,9 @@ def _chi_square(pooled: Sequence[tuple[Type | None, int, Fraction]]) -> Fraction
     for _, o, e in pooled:
         expected = flint.fmpq(e.numerator, e.denominator)
         total += (o - expected) ** 2 / expected
-    return Fraction(int(total.p), int(total.q))
+    # FLINT keeps it in lowest terms: no second gcd (Fraction's own, on the statistic's
+    # millions of bits, took 15 s at d = 2, N = 200, 50 generations)
+    return coprime_fraction(int(total.p), int(total.q))
 
 
 def simulate(instance: Instance, start: Type, generations: int, replicas: int, seed: int,

@@ -337,10 +337,21 @@ class Evolution:
 
 
 def evolve(instance: Instance, start: Type, generations: int, backend: str = "flint") -> Evolution:
-    """The exact laws of the state after ``0..generations`` generations from type ``start``."""
+    """The exact laws of the state after ``0..generations`` generations from type ``start``.
+
+    The paper's chain on two points (FLINT backend) evolves by power sums
+    (:mod:`reference.binomial_evolution`, no ``n x n`` product); every other chain by
+    :meth:`reference.chain.FiniteChain.evolve`."""
     chain = build_chain(instance, backend=backend)
     sol = Solution(instance=instance, chain=chain)
     index = instance.space.rank(start)
+    if backend == "flint" and instance.size == 2 and paper_model(instance):
+        from .binomial_evolution import binomial_evolution
+
+        weights, c = sampling_weights(instance)
+        laws = binomial_evolution([w[0] for w in weights], c, instance.samples, [t[0] for t in instance.space.types],
+                                  index, generations)
+        return Evolution(solution=sol, start=index, laws=laws)
     law = [Fraction(0)] * chain.n_states
     law[index] = Fraction(1)
     return Evolution(solution=sol, start=index, laws=chain.evolve(law, generations))

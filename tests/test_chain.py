@@ -172,3 +172,32 @@ def test_integer_evolution_equals_rational_propagation(inst, pick):
     assert a.evolve(start, 4) == b.evolve(start, 4)
     mixed = [F(i + 1, 3 * a.n_states * (a.n_states + 1) // 2) * 3 for i in range(a.n_states)]  # a non-Dirac start
     assert sum(mixed) == 1 and a.evolve(mixed, 3) == b.evolve(mixed, 3)
+
+
+@settings(max_examples=30, deadline=None)
+@given(instances(max_size=2, max_samples=12), st.integers(min_value=0, max_value=10**6), st.integers(0, 5))
+def test_power_sum_evolution_equals_the_matrix_products(inst, pick, generations):
+    # d = 2, paper's chain: power sums and one Taylor shift per step, against the generic
+    # integer product v A (FLINT) and the rational products (sympy backend)
+    from reference import evolve
+    from reference.kernel import build_chain
+
+    if inst.size != 2:
+        return
+    start = inst.space.types[pick % len(inst.space)]
+    fast = evolve(inst, start, generations).laws
+    dirac = [F(int(t == start)) for t in inst.space.types]
+    assert fast == build_chain(inst, backend="flint").evolve(dirac, generations)
+    assert fast == evolve(inst, start, generations, backend="sympy").laws
+
+
+def test_power_sums_can_fail():
+    """A wrong point or a dropped value changes the sums: the comparison above has teeth."""
+    import flint
+
+    from reference.binomial_evolution import power_sums
+
+    values, points = [flint.fmpz(v) for v in (3, 0, 7, 1)], [2, 9, 5, 0]
+    expected = [sum(v * p**i for v, p in zip((3, 0, 7, 1), points)) for i in range(6)]
+    assert power_sums(values, points, 6) == expected
+    assert power_sums(values, [2, 9, 4, 0], 6) != expected

@@ -73,6 +73,24 @@ def test_lowest_terms_equals_gcd_per_entry(numerators, primes, shared):
             assert (p, q) == (x // g, denominator // g)
 
 
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=10**30), st.integers(0, 40), st.integers(0, 40),
+                          st.integers(0, 3)), min_size=1, max_size=10),
+       st.integers(0, 120), st.integers(0, 60), st.integers(0, 30))
+def test_lowest_terms_by_valuations_equals_gcd_per_entry(entries, e2, e3, e7):
+    # a smooth denominator 2^a 3^b 7^c with its primes given: valuations instead of the product
+    denominator = 2**e2 * 3**e3 * 7**e7
+    numerators = [x * 2**a * 3**b * 7**c for x, a, b, c in entries]
+    got = lowest_terms([flint.fmpz(x) for x in numerators], flint.fmpz(denominator), primes=[2, 3, 7])
+    for x, (p, q) in zip(numerators, got, strict=True):
+        g = gcd(x, denominator) if x else denominator
+        assert (p, q) == (x // g, denominator // g)
+
+
+def test_lowest_terms_refuses_primes_that_miss_a_factor():
+    with pytest.raises(ValueError, match="do not make up"):
+        lowest_terms([flint.fmpz(3)], flint.fmpz(2**5 * 11), primes=[2])
+
+
 @given(st.lists(st.integers(min_value=-(10**30), max_value=10**30), min_size=1, max_size=30))
 def test_taylor_shift_inversion_equals_the_term_by_term_sum(values):
     # zero tails too: FLINT trims a polynomial's trailing zero coefficients
