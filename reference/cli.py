@@ -194,7 +194,7 @@ def _cmd_evolve(args: argparse.Namespace) -> str:
     start = parse_counts(args.start, what="--start")
     inst.space.rank(start)  # validates: a type of size N on d points
     generations = parse_nonnegative_int(args.generations, what="--generations")
-    check_size(estimate_instance(inst, generations), args.allow_large)
+    check_size(estimate_instance(inst, generations, backend=args.backend), args.allow_large)
     ev = evolve(inst, start, generations, backend=args.backend)
     if args.json:
         return dumps(evolution_to_json(ev))

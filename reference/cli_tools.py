@@ -156,7 +156,7 @@ def cmd_simulate(args: argparse.Namespace) -> str:
     generations = parse_nonnegative_int(args.generations, what="--generations")
     replicas = parse_positive_int(args.replicas, what="--replicas")
     seed = parse_nonnegative_int(args.seed, what="--seed")
-    check_size(estimate_instance(inst, generations), args.allow_large)
+    check_size(estimate_instance(inst, generations, backend=args.backend), args.allow_large)
     sim = simulate(inst, start, generations, replicas, seed, progress=terminal_progress("generation"))
     if args.json:
         return dumps(sim.to_json())

@@ -56,14 +56,17 @@ def estimate_chain(states: int, entry_bits: int, generations: int = 0) -> Estima
     return Estimate(states=n, entry_bits=entry_bits, seconds=seconds, bytes=memory)
 
 
-def estimate_instance(instance: Instance, generations: int = 0, moments: bool = False, kernel: bool = False) -> Estimate:
+def estimate_instance(instance: Instance, generations: int = 0, moments: bool = False, kernel: bool = False,
+                      backend: str = "flint") -> Estimate:
     """The estimate for the recursive-training chain of ``instance`` (no state is built).
 
     ``moments``: the answer comes from a fast path (the factorial-moment recursion at
     ``lam > 0``, the back substitution at ``lam = 0``, ``d = 2``), which never builds the
     ``n^2``-entry kernel unless ``kernel`` (printing it) asks for it; see
     :func:`estimate_fast_path` for its model.  At ``lam = 0`` with ``d >= 3`` it means the
-    chain lumped by symmetry (:func:`estimate_lumped`).
+    chain lumped by symmetry (:func:`estimate_lumped`).  ``generations`` on the paper's
+    chain on two points with the FLINT ``backend``: the power-sum evolution
+    (:func:`estimate_binomial_evolution`).
     """
     n = number_of_types(instance.samples, instance.size)
     lam = instance.lam
@@ -71,6 +74,8 @@ def estimate_instance(instance: Instance, generations: int = 0, moments: bool = 
     # q_x(k) = lam t_x + (1 - lam) k_x / N has a denominator dividing lam.den * lcm(t.den, N)
     dq = Fraction(lam).denominator * lcm(target_den, instance.samples)
     bits = instance.samples * max(dq.bit_length(), 1)
+    if generations and not moments and backend == "flint" and instance.size == 2 and _paper_model(instance):
+        return estimate_binomial_evolution(n, bits, generations)
     if not moments:
         return estimate_chain(n, bits, generations)
     if lam == 0 and instance.size >= 3:
@@ -125,6 +130,24 @@ def estimate_fast_path(states: int, samples: int, size: int, dq_bits: int) -> Es
     seconds = recursion + per_state + 2e-5 * states + 0.2
     memory = per_state_bytes + recursion_bytes + 80e6
     return Estimate(states=states, entry_bits=samples * dq_bits, seconds=seconds, bytes=memory)
+
+
+def estimate_binomial_evolution(states: int, entry_bits: int, generations: int) -> Estimate:
+    """Cost of ``evolve``/``simulate`` on the paper's chain on two points
+    (:mod:`reference.binomial_evolution`): the law's numbers grow by about one entry's bits
+    per generation, so the work and the output (every law of every generation, written out)
+    grow like ``n b G^2 / 2``.  Calibrated by single runs (d = 2, N = 100, 200, 400;
+    G = 20..100): ``2.5e-8`` s and ``1.1`` bytes per unit, taken 1.3x.
+    """
+    units = states * max(entry_bits, 64) * generations * (generations + 1) / 2
+    return Estimate(states=states, entry_bits=entry_bits, seconds=0.3 + 1.3 * 2.5e-8 * units,
+                    bytes=1.3 * 1.1 * units + 80e6)
+
+
+def _paper_model(instance: Instance) -> bool:
+    from .kernel import paper_model  # the kernel imports this module's users; import on use
+
+    return paper_model(instance)
 
 
 def estimate_lumped(states: int, samples: int, size: int, entry_bits: int) -> Estimate:

@@ -280,3 +280,15 @@ def test_size_guard_models_the_lumped_path_at_lam_zero():
     lumped, dense = estimate_instance(inst, moments=True), estimate_instance(inst)
     # measured 6.3 s end to end on the 2-core machine (bench notes); the dense model predicts ~30 min
     assert 6 < lumped.seconds < 30 < MAX_SECONDS < dense.seconds
+
+
+def test_size_guard_models_the_power_sum_evolution():
+    from reference.sizeguard import MAX_SECONDS, estimate_instance
+
+    inst = Instance(target=(F(1, 4), F(3, 4)), samples=400, lam=F(1, 3))
+    fast, generic = estimate_instance(inst, 50), estimate_instance(inst, 50, backend="sympy")
+    # measured 7.3 s for 20 generations at N = 400 (NOTES); the dense model refused 50 at "15 min"
+    assert 20 < fast.seconds < 300 < MAX_SECONDS <= generic.seconds
+    three = Instance(target=(F(1, 2), F(1, 3), F(1, 6)), samples=20, lam=F(1, 3))
+    assert estimate_instance(three, 50).seconds == estimate_instance(three, 50, backend="sympy").seconds  # d = 3: generic
+
