@@ -1,6 +1,6 @@
 """The phases of a large exact answer, each against its baseline in the same run.
 
-Run: ``python benchmarks/bench_phases.py [N ...]`` (default N = 200 and 400; about 1 min).
+Run: ``python benchmarks/bench_phases.py [N ...]`` (default N = 200 and 400; about 1.5 min).
 Not part of the test suite.
 
 d = 2, lam = 1/3, mu* = (1/4, 3/4).  For each phase the fast version and the baseline it
@@ -13,6 +13,15 @@ replaced are timed on the same inputs, one after the other, and their outputs co
 * lowest terms: the batch reduction with one worker and with all (``COLLAPSE_REF_WORKERS``);
 * digits: the decimal texts of the answer with one worker and with all.
 
+Then, beyond d = 2:
+
+* d >= 3 recursion: the box sums over ``l <= j`` with a Horner scheme in the level (the
+  algorithm before sum factorisation, written out below as the baseline) and
+  ``moments._factorised_recursion``, at d = 3, N = 60 and 100, d = 4, N = 30;
+* evolution step (d = 2, N = 200, a law whose numbers have 40,000 bits): ``v A`` as FLINT's
+  ``fmpz_mat`` product and by power sums (``binomial_evolution.binomial_step``);
+* evolution lowest terms: the product-and-gcd batch and the valuations at ``c``'s primes.
+
 Ratios are baseline / fast (> 1: the fast version wins).
 """
 
@@ -20,6 +29,7 @@ from __future__ import annotations
 
 import os
 import platform
+import random
 import sys
 import time
 from collections.abc import Callable
@@ -29,9 +39,16 @@ from typing import Any
 
 import flint
 
-from reference import parallel
+from reference import Instance, parallel
 from reference.lowest_terms import lowest_terms
-from reference.moments import _binomial_inversion, _line_recursion, _power_tables, flint_binomial_inversion
+from reference.moments import (
+    _binomial_inversion,
+    _factorised_recursion,
+    _indices,
+    _line_recursion,
+    _power_tables,
+    flint_binomial_inversion,
+)
 from reference.moments_pair import line_recursion_in_pair
 from reference.serialise import rationals
 
@@ -74,6 +91,86 @@ def inputs(n: int) -> tuple[list, list, list]:
     return rows, d_factors, f_factors
 
 
+def integer_inputs(target: tuple[F, ...], n: int) -> tuple[list, list, list, list]:
+    """Tables T_x, D_i, f_i and the suffix products of the fraction-free recursion (lam = 1/3)."""
+    from math import lcm
+
+    one = flint.fmpz(1)
+    p, r = 1, 3
+    big_t = lcm(*(t.denominator for t in target))
+    ints = [t.numerator * (big_t // t.denominator) for t in target]
+    a, b, c = [p * tx * n for tx in ints[:-1]], (r - p) * big_t, r * big_t * n
+    g = gcd(*a, b, c)
+    a, b, c = [flint.fmpz(x // g) for x in a], flint.fmpz(b // g), flint.fmpz(c // g)
+    tables = _power_tables(a, b, n, one)
+    d_factors, f_factors = [one], [one]
+    b_power, c_power, falling = one, one, 1
+    for i in range(1, n + 1):
+        b_power, c_power, falling = b_power * b, c_power * c, falling * (n - i + 1)
+        d_i, f_i = c_power - falling * b_power, one * falling
+        common = d_i.gcd(f_i)
+        d_factors.append(d_i // common)
+        f_factors.append(f_i // common)
+    suffix = [one] * (n + 2)
+    for i in range(n, 0, -1):
+        suffix[i] = suffix[i + 1] * d_factors[i]
+    return tables, d_factors, f_factors, suffix
+
+
+def box_recursion(tables: list, d_factors: list, f_factors: list, suffix: list, n: int) -> dict:
+    """The baseline: every ``P_j`` from the whole box ``l <= j``, grouped by level and summed
+    by a Horner scheme in the level (``prod_x (j_x + 1)`` terms per ``j``)."""
+    coords = len(tables)
+    one = flint.fmpz(1)
+    known = {(0,) * coords: one}
+    for j in _indices(n, coords)[1:]:
+        s = sum(j)
+        terms = [(0, one, ())]
+        for x in range(coords):
+            row = tables[x][j[x]]
+            terms = [(t + lx, c * row[lx], l + (lx,)) for t, c, l in terms for lx in range(j[x] + 1)]
+        levels = [one * 0] * s
+        for t, c, l in terms:
+            if t < s:
+                levels[t] = levels[t] + c * known[l]
+        acc = levels[0]
+        for t in range(1, s):
+            acc = acc * d_factors[t] + levels[t]
+        known[j] = f_factors[s] * acc
+    return {l: v * suffix[sum(l) + 1] for l, v in known.items()}
+
+
+def beyond_two_points() -> None:
+    from reference.binomial_evolution import binomial_step
+    from reference.kernel import build_chain, sampling_weights
+    from reference.lowest_terms import small_primes_of
+
+    three, four = (F(1, 2), F(1, 3), F(1, 6)), (F(1, 10), F(1, 5), F(3, 10), F(2, 5))
+    for target, n in ((three, 60), (three, 100), (four, 30)):
+        tables, d_factors, f_factors, suffix = integer_inputs(target, n)
+        base, box = timed(lambda: box_recursion(tables, d_factors, f_factors, suffix, n))
+        fast, fact = timed(lambda: _factorised_recursion(tables, d_factors, f_factors, suffix, n,
+                                                         flint.fmpz(0), flint.fmpz(1)))
+        name = f"d={len(target)} N={n}"
+        print(f"{name:>9} {'recursion':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {box == fact}")
+    inst = Instance(target=(F(1, 4), F(3, 4)), samples=200, lam=F(1, 3))
+    weights, c = sampling_weights(inst)
+    a, m = build_chain(inst).integer_kernel
+    kernel = flint.fmpz_mat([list(a[i]) for i in range(len(a))])
+    rng = random.Random(1)
+    v = [flint.fmpz(rng.getrandbits(40_000)) for _ in range(len(a))]
+    base, product = timed(lambda: (flint.fmpz_mat(1, len(v), v) * kernel).entries())
+    fast, by_count = timed(lambda: binomial_step(v, [w[0] for w in weights], c, 200))
+    # the chain's kernel is A = M P, the power sums give c^N P: compare on the same scale
+    same = [x * (c**200 // m) for x in product] == [by_count[t[0]] for t in inst.space.types]
+    print(f"{'d=2 N=200':>9} {'evolution step':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {same}")
+    den = flint.fmpz(c) ** (200 * 20)
+    nums = [flint.fmpz(rng.getrandbits(den.bit_length() - 8)) * 6 for _ in range(201)]
+    base, slow = timed(with_workers(1, lambda: lowest_terms(nums, den)))
+    fast, quick = timed(lambda: lowest_terms(nums, den, primes=small_primes_of(c)))
+    print(f"{'d=2 N=200':>9} {'evol. lowest':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {slow == quick}")
+
+
 def main() -> None:
     sizes = [int(x) for x in sys.argv[1:]] or [200, 400]
     cores = parallel.workers()
@@ -105,6 +202,8 @@ def main() -> None:
         base, texts = timed(with_workers(1, lambda: rationals(law)))
         fast, texts2 = timed(with_workers(cores, lambda: rationals(law)))
         print(f"{n:>4} {'digits':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {texts == texts2}")
+    if not sys.argv[1:]:
+        beyond_two_points()
 
 
 if __name__ == "__main__":
