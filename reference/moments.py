@@ -244,8 +244,9 @@ def _factorised_recursion(tables: list[list[list[Any]]], d_factors: list[Any], f
     with a Horner scheme that applies the missing ``D``'s.  Work per ``j``: ``|j|``
     multiply-adds instead of ``prod_x (j_x + 1)`` — ``O(N^d)`` in all against
     ``O(N^{2d-2})`` for the box (``benchmarks/bench_phases.py``, same run: d = 3, N = 100:
-    0.78 s against 5.3 s; d = 4, N = 30: 0.086 s against 0.92 s).  The same ring operations for any ring (FLINT integers, polynomials
-    in λ); the tests compare it with the rational recursion and with linear solves.
+    0.78 s against 5.3 s; d = 4, N = 30: 0.086 s against 0.92 s).  The same ring
+    operations for any ring (FLINT integers, polynomials in λ); the tests compare it with
+    the rational recursion and with linear solves.
     """
     coords = len(tables)
     # stored[x]: W_x (x = 1 .. C) as lines along coordinate x - 1, keyed by the other coordinates
