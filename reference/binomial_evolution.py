@@ -20,7 +20,7 @@ other chain; the tests compare the two.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from math import comb
 from typing import Any
@@ -72,7 +72,8 @@ def binomial_step(vector: Sequence[Any], weights: Sequence[int], c: int, samples
 
 
 def binomial_evolution(weights: Sequence[int], c: int, samples: int, first_counts: Sequence[int],
-                       start: int, generations: int) -> tuple[tuple[Fraction, ...], ...]:
+                       start: int, generations: int,
+                       progress: Callable[[int, int], None] | None = None) -> tuple[tuple[Fraction, ...], ...]:
     """The exact laws ``e_start P^n``, ``n = 0..generations``, of the chain on two points
     whose state ``k`` samples point 0 with probability ``weights[k] / c``;
     ``first_counts[k]`` is state ``k``'s count of point 0 (its type is
@@ -87,9 +88,11 @@ def binomial_evolution(weights: Sequence[int], c: int, samples: int, first_count
     den, scale = flint.fmpz(1), flint.fmpz(c) ** samples
     primes = small_primes_of(c)  # the denominators are divisors of powers of c
     laws = [tuple(Fraction(int(k == start)) for k in range(states))]
-    for _ in range(generations):
+    for g in range(generations):
         by_count = binomial_step(vector, weights, c, samples)
         vector, den = [by_count[first_counts[k]] for k in range(states)], den * scale
         vector, den = divide_common_factor(vector, den)
         laws.append(tuple(coprime_fraction(p, q) for p, q in lowest_terms(vector, den, primes=primes)))
+        if progress is not None:
+            progress(g + 1, generations)
     return tuple(laws)

@@ -26,7 +26,7 @@ plain ``Fraction`` arithmetic, independently of the backend.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
@@ -365,7 +365,8 @@ class FiniteChain:
         return self._absorption[1]
 
     # ------------------------------------------------------------------ evolution
-    def evolve(self, start: Sequence[Fraction], generations: int) -> tuple[Row, ...]:
+    def evolve(self, start: Sequence[Fraction], generations: int,
+               progress: Callable[[int, int], None] | None = None) -> tuple[Row, ...]:
         """The exact laws ``start P^n`` for ``n = 0..generations``.
 
         With the FLINT backend on the integer kernel ``A = M P``: the law stays integers over
@@ -392,12 +393,14 @@ class FiniteChain:
         kernel = flint.fmpz_mat([list(a[i]) for i in range(self.n_states)])
         vector, den = flint.fmpz_mat(1, self.n_states, num), flint.fmpz(den)
         out = [tuple(start)]
-        for _ in range(generations):
+        for g in range(generations):
             vector, den = vector * kernel, den * m
             entries, reduced = divide_common_factor(vector.entries(), den)
             if reduced != den:
                 den, vector = reduced, flint.fmpz_mat(1, self.n_states, entries)
             out.append(tuple(coprime_fraction(p, q) for p, q in lowest_terms(entries, den, primes=primes)))
+            if progress is not None:
+                progress(g + 1, generations)
         return tuple(out)
 
     def absorbed_by(self, laws: Sequence[Sequence[Fraction]]) -> Row:

@@ -194,8 +194,10 @@ def _cmd_evolve(args: argparse.Namespace) -> str:
     start = parse_counts(args.start, what="--start")
     inst.space.rank(start)  # validates: a type of size N on d points
     generations = parse_nonnegative_int(args.generations, what="--generations")
-    check_size(estimate_instance(inst, generations, backend=args.backend), args.allow_large)
-    ev = evolve(inst, start, generations, backend=args.backend)
+    estimate = estimate_instance(inst, generations, backend=args.backend)
+    check_size(estimate, args.allow_large)
+    progress = terminal_progress("exact law, generation") if estimate.seconds > SHOW_AFTER_SECONDS else None
+    ev = evolve(inst, start, generations, backend=args.backend, progress=progress)
     if args.json:
         return dumps(evolution_to_json(ev))
     return evolution_report(ev, digits=digits)

@@ -157,7 +157,8 @@ def cmd_simulate(args: argparse.Namespace) -> str:
     replicas = parse_positive_int(args.replicas, what="--replicas")
     seed = parse_nonnegative_int(args.seed, what="--seed")
     check_size(estimate_instance(inst, generations, backend=args.backend), args.allow_large)
-    sim = simulate(inst, start, generations, replicas, seed, progress=terminal_progress("generation"))
+    sim = simulate(inst, start, generations, replicas, seed, progress=terminal_progress("generation"),
+                   exact_progress=terminal_progress("exact law, generation"))
     if args.json:
         return dumps(sim.to_json())
     fit = sim.fit

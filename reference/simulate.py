@@ -152,12 +152,14 @@ def _chi_square(pooled: Sequence[tuple[Type | None, int, Fraction]]) -> Fraction
 
 
 def simulate(instance: Instance, start: Type, generations: int, replicas: int, seed: int,
-             progress: Callable[[int, int], None] | None = None) -> Simulation:
-    """Simulate, then test the empirical law at the last generation against the exact one."""
+             progress: Callable[[int, int], None] | None = None,
+             exact_progress: Callable[[int, int], None] | None = None) -> Simulation:
+    """Simulate, then test the empirical law at the last generation against the exact one
+    (``progress``: the replicas' generations; ``exact_progress``: the exact law's)."""
     counts = run_replicas(instance, start, generations, replicas, seed, progress)
     rows, numbers = np.unique(counts, axis=0, return_counts=True)
     observed = {tuple(int(c) for c in row): int(m) for row, m in zip(rows, numbers)}
-    exact = evolve(instance, tuple(start), generations)
+    exact = evolve(instance, tuple(start), generations, progress=exact_progress)
     states = exact.solution.states
     fit = goodness_of_fit(observed, exact.laws[-1], states)
     order = {s: i for i, s in enumerate(states)}

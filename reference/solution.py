@@ -336,7 +336,8 @@ class Evolution:
         return tuple(barycenter(law, self.solution.state_laws) for law in self.laws)
 
 
-def evolve(instance: Instance, start: Type, generations: int, backend: str = "flint") -> Evolution:
+def evolve(instance: Instance, start: Type, generations: int, backend: str = "flint",
+           progress: Callable[[int, int], None] | None = None) -> Evolution:
     """The exact laws of the state after ``0..generations`` generations from type ``start``.
 
     The paper's chain on two points (FLINT backend) evolves by power sums
@@ -350,8 +351,8 @@ def evolve(instance: Instance, start: Type, generations: int, backend: str = "fl
 
         weights, c = sampling_weights(instance)
         laws = binomial_evolution([w[0] for w in weights], c, instance.samples, [t[0] for t in instance.space.types],
-                                  index, generations)
+                                  index, generations, progress)
         return Evolution(solution=sol, start=index, laws=laws)
     law = [Fraction(0)] * chain.n_states
     law[index] = Fraction(1)
-    return Evolution(solution=sol, start=index, laws=chain.evolve(law, generations))
+    return Evolution(solution=sol, start=index, laws=chain.evolve(law, generations, progress))

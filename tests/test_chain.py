@@ -201,3 +201,13 @@ def test_power_sums_can_fail():
     expected = [sum(v * p**i for v, p in zip((3, 0, 7, 1), points)) for i in range(6)]
     assert power_sums(values, points, 6) == expected
     assert power_sums(values, [2, 9, 4, 0], 6) != expected
+
+
+@pytest.mark.parametrize("target", [(F(1, 4), F(3, 4)), (F(1, 2), F(1, 3), F(1, 6))])  # power sums; generic
+def test_evolution_reports_progress_per_generation(target):
+    from reference import evolve
+
+    seen = []
+    inst = Instance(target=target, samples=4, lam=F(1, 3))
+    evolve(inst, inst.space.types[0], 3, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
