@@ -71,6 +71,17 @@ class LazyRows(Sequence):
             row = self._cache[i] = self.make(i)
         return row
 
+    def read_once(self, i: int) -> tuple:
+        """Row ``i`` without keeping it: for a pass that reads every row once (a certificate),
+        so that its memory is one row, not the ``n^2`` entries of the whole kernel."""
+        row = self._cache.get(i)
+        return row if row is not None else self.make(i)
+
+
+def read_row_once(rows: Sequence[Sequence[int]], i: int) -> Sequence[int]:
+    """``rows[i]``, not cached when ``rows`` is lazy (:meth:`LazyRows.read_once`)."""
+    return rows.read_once(i) if isinstance(rows, LazyRows) else rows[i]
+
 
 class _LazyRows(LazyRows):
     """The rows of an :class:`IntegerKernel` as Fractions, each row made on first access."""
@@ -390,7 +401,7 @@ class FiniteChain:
         # the denominators divide den * m^n: when both are smooth, lowest terms go by valuations
         of_start, of_kernel = small_primes_of(den), small_primes_of(m)
         primes = sorted(set(of_start) | set(of_kernel)) if of_start is not None and of_kernel is not None else None
-        kernel = flint.fmpz_mat([list(a[i]) for i in range(self.n_states)])
+        kernel = flint.fmpz_mat([list(read_row_once(a, i)) for i in range(self.n_states)])
         vector, den = flint.fmpz_mat(1, self.n_states, num), flint.fmpz(den)
         out = [tuple(start)]
         for g in range(generations):
@@ -480,10 +491,13 @@ class FiniteChain:
         ]
         scaled = [(name, *common_denominator(values), constant) for name, values, constant in columns]
         grouped = [_equal_value_groups(num) for _, num, _, _ in scaled]
+        # products already made, by the row's sums over each group of equal values: rows with
+        # the same sums have the same product (symmetric chains repeat them orbit by orbit)
+        made: list[dict[tuple[int, ...], int]] = [{} for _ in scaled]
         bad: set[str] = set()
         for i in self.transient_states:
-            row = a[i]  # built once per row (lazy kernels)
-            for (name, num, den, constant), groups in zip(scaled, grouped, strict=True):
+            row = read_row_once(a, i)  # built once per row, and not kept (lazy kernels)
+            for (name, num, den, constant), groups, memo in zip(scaled, grouped, made, strict=True):
                 if name in bad:
                     continue
                 if groups is None:
@@ -491,8 +505,10 @@ class FiniteChain:
                 else:  # sum_j A[i][j] v_j = sum over distinct values v of v * (sum of A[i][j] where v_j = v)
                     values, order, starts, ends = groups
                     prefix = [0, *accumulate(map(row.__getitem__, order))]
-                    sums = map(sub, map(prefix.__getitem__, ends), map(prefix.__getitem__, starts))
-                    product = sum(map(mul, values, sums))
+                    sums = tuple(map(sub, map(prefix.__getitem__, ends), map(prefix.__getitem__, starts)))
+                    product = memo.get(sums)
+                    if product is None:
+                        product = memo[sums] = sum(map(mul, values, sums))
                 rhs = product + constant * den * m
                 if rhs != num[i] * m:
                     failures.append(
@@ -553,12 +569,12 @@ def _left_product(num: Sequence[int], a: Sequence[Sequence[int]], rows: Sequence
         out = [0] * len(a)
         for i in rows:
             if num[i]:
-                out = list(map(add, out, map(mul, a[i], repeat(num[i]))))
+                out = list(map(add, out, map(mul, read_row_once(a, i), repeat(num[i]))))
         return out
     import flint
 
     vec = flint.fmpz_mat(1, len(rows), [num[i] for i in rows])
-    block = flint.fmpz_mat(len(rows), len(a), [x for i in rows for x in a[i]])
+    block = flint.fmpz_mat(len(rows), len(a), [x for i in rows for x in read_row_once(a, i)])
     out = vec * block
     return [int(out[0, j]) for j in range(len(a))]
 

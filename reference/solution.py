@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cached_property
 
-from .chain import FiniteChain
+from .chain import FiniteChain, read_row_once
 from .absorption import absorption_identity_test, neutral_absorption_times
 from .kernel import build_chain, paper_model, sampling_weights
 from .errors import CheckFailed, InputError
@@ -154,7 +154,7 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain,
     lumped = []
     for o in orbits:
         row = [0] * len(orbits)
-        for j, w in enumerate(a[representative[o]]):
+        for j, w in enumerate(read_row_once(a, representative[o])):
             if w:
                 row[index[orbit_of[j]]] += w
         lumped.append(row)
