@@ -151,17 +151,32 @@ def _paper_model(instance: Instance) -> bool:
 
 
 def estimate_lumped(states: int, samples: int, size: int, entry_bits: int) -> Estimate:
-    """Cost of ``lam = 0``, ``d >= 3`` by lumping (``solution.collapse_by_lumping``): a small
+    """Cost of ``lam = 0``, ``d >= 3`` by lumping (``solution.collapse_by_lumping``): a dense
     solve on the orbits, then the certificate against every transient row of the full
     integer kernel (``n^2`` entries, ``d + 1`` columns: the times and one absorption
-    probability per Dirac class).  Calibrated by ``bench_scale.py`` and single runs
-    (d = 3, N = 30..60; d = 4, N = 12, 20; d = 5, N = 10): about ``3e-8 N`` s per kernel entry
-    and ``(d + 1) / 4`` columns, taken 1.5x for safety; the rows are kept, ``~140 + b/4``
-    bytes per entry (with the digits' forked worker counted separately).
+    probability per Dirac class), each row read once and not kept.  Calibrated by
+    ``bench_scale.py`` and single runs (d = 3, N = 30..100; d = 4, N = 12, 20; d = 5,
+    N = 10): about ``3e-8 N`` s per kernel entry and ``(d + 1) / 4`` columns, taken 1.5x
+    (1.5-2.1x the measured times at d = 3, N = 60..100); memory ``~2.6`` bytes per orbit
+    pair and entry bit (the orbit system and the solve: 127 MB at N = 60, 1.04 GB at N = 100).
     """
+    orbits = _orbit_count(samples, size)
     seconds = 0.3 + 4.5e-8 * samples * states * states * (size + 1) / 4
-    memory = states * states * (140 + max(entry_bits, 64) / 4) + 60e6
+    memory = 2.6 * orbits * orbits * max(entry_bits, 64) + 60e6
     return Estimate(states=states, entry_bits=entry_bits, seconds=seconds, bytes=memory)
+
+
+def _orbit_count(samples: int, size: int) -> int:
+    """Types up to permuting S: partitions of ``samples`` into at most ``size`` parts.
+
+    >>> _orbit_count(4, 3), _orbit_count(60, 3)
+    (4, 331)
+    """
+    ways = [1] + [0] * samples  # partitions into parts of size <= k: those into at most k parts, by conjugation
+    for part in range(1, size + 1):
+        for total in range(part, samples + 1):
+            ways[total] += ways[total - part]
+    return ways[samples]
 
 
 def check_size(estimate: Estimate, allow_large: bool = False) -> None:
