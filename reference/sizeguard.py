@@ -158,11 +158,15 @@ def estimate_lumped(states: int, samples: int, size: int, entry_bits: int) -> Es
     ``bench_scale.py`` and single runs (d = 3, N = 30..100; d = 4, N = 12, 20; d = 5,
     N = 10): about ``3e-8 N`` s per kernel entry and ``(d + 1) / 4`` columns, taken 1.5x
     (1.5-2.1x the measured times at d = 3, N = 60..100); memory ``~2.6`` bytes per orbit
-    pair and entry bit (the orbit system and the solve: 127 MB at N = 60, 1.04 GB at N = 100).
+    pair and entry bit (the orbit system and the solve: 127 MB at N = 60, 1.04 GB at N = 100,
+    this process alone), twice that when the answer's digits go to a forked worker (whose
+    pages the benchmark counts again: 194 MiB at N = 60).
     """
     orbits = _orbit_count(samples, size)
     seconds = 0.3 + 4.5e-8 * samples * states * states * (size + 1) / 4
     memory = 2.6 * orbits * orbits * max(entry_bits, 64) + 60e6
+    if states * max(entry_bits, 64) * 16 >= 8e6:  # the times have ~16x a kernel entry's bits: digits split
+        memory *= 2
     return Estimate(states=states, entry_bits=entry_bits, seconds=seconds, bytes=memory)
 
 
