@@ -75,20 +75,8 @@ def with_workers(count: int, fn: Callable[[], Any]) -> Callable[[], Any]:
 
 def inputs(n: int) -> tuple[list, list, list]:
     """Rows T(j, .), D_i and f_i of the d = 2 recursion, as ``exact_stationary_law`` builds them."""
-    one = flint.fmpz(1)
-    a, b, c = n * 1 * 1, 2 * 4, 3 * 4 * n  # lam = 1/3, mu* = (1/4, 3/4): q = (p t N + (r - p) T k) / (r T N)
-    g = gcd(a, b, c)
-    a, b, c = flint.fmpz(a // g), flint.fmpz(b // g), flint.fmpz(c // g)
-    rows = _power_tables([a], b, n, one)[0]
-    d_factors, f_factors = [one], [one]
-    b_power, c_power, falling = one, one, 1
-    for i in range(1, n + 1):
-        b_power, c_power, falling = b_power * b, c_power * c, falling * (n - i + 1)
-        d_i, f_i = c_power - falling * b_power, one * falling
-        common = d_i.gcd(f_i)
-        d_factors.append(d_i // common)
-        f_factors.append(f_i // common)
-    return rows, d_factors, f_factors
+    tables, d_factors, f_factors, _ = integer_inputs((F(1, 4), F(3, 4)), n)
+    return tables[0], d_factors, f_factors
 
 
 def integer_inputs(target: tuple[F, ...], n: int) -> tuple[list, list, list, list]:

@@ -8,7 +8,7 @@ and :func:`coprime_fraction` makes the :class:`fractions.Fraction` without a sec
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from math import prod
 from typing import Any
@@ -113,17 +113,10 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
         if prod(p**e for p, e in zip(primes, caps, strict=True)) != denominator:
             raise ValueError(f"the primes {list(primes)} do not make up the denominator")
 
-        def reduce_by_valuations(values: Sequence[Any]) -> list[tuple[int, int]]:
-            out = []
-            for x in values:
-                if not x:
-                    out.append((0, 1))
-                    continue
-                g = prod(p ** _valuation(x, p, cap) for p, cap in zip(primes, caps, strict=True))
-                out.append((int(x // g), int(denominator // g)))
-            return out
+        def by_valuations(x: Any) -> Any:
+            return prod(p ** _valuation(x, p, cap) for p, cap in zip(primes, caps, strict=True))
 
-        return reduce_by_valuations(numerators)  # a few single-limb remainders per entry: a fork would cost more
+        return _divide_each(numerators, denominator, by_valuations)  # a few short remainders per entry: no fork
 
     def product_mod(part: Sequence[Any]) -> list[int]:
         product = one
@@ -145,16 +138,21 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
         probe = rest.gcd(probe * probe)
 
     def reduce(values: Sequence[Any]) -> list[tuple[int, int]]:
-        out = []
-        for x in values:
-            if not x:
-                out.append((0, 1))
-                continue
-            g = (x % part).gcd(part) if part != 1 else one
-            out.append((int(x // g), int(denominator // g)) if g != 1 else (int(x), int(denominator)))
-        return out
+        return _divide_each(values, denominator, lambda x: (x % part).gcd(part) if part != 1 else one)
 
     return map_in_parts(reduce, numerators) if worth and part != 1 else reduce(numerators)
+
+
+def _divide_each(values: Sequence[Any], denominator: Any, gcd_of: Callable[[Any], Any]) -> list[tuple[int, int]]:
+    """``(x / g, C / g)`` as Python integers with ``g = gcd_of(x) = gcd(x, C)``; ``(0, 1)`` for 0."""
+    out = []
+    for x in values:
+        if not x:
+            out.append((0, 1))
+            continue
+        g = gcd_of(x)
+        out.append((int(x // g), int(denominator // g)) if g != 1 else (int(x), int(denominator)))
+    return out
 
 
 def coprime_fraction(numerator: int, denominator: int) -> Fraction:

@@ -234,7 +234,7 @@ class _FlintLam:
             out = [str(number)] if number != 1 or (always and not factors) else []
             alone = len(out) + len(factors) == 1 and not signed
             for poly, exponent in factors:
-                body = _poly_latex(poly)
+                body = _poly_text(poly, latex=True)
                 if (exponent != 1 or not alone) and body != r"\lambda":
                     body = r"\left(" + body + r"\right)"
                 out.append(body + (f"^{{{exponent}}}" if exponent != 1 else ""))
@@ -302,38 +302,26 @@ class _FlintLam:
         return _poly_text(self.flint.fmpq_poly(value))
 
 
-def _poly_text(p: Any) -> str:
-    """A FLINT polynomial in ``lam`` as sympy-style text, highest degree first (``-lam + 1``)."""
+def _poly_text(p: Any, latex: bool = False) -> str:
+    """A FLINT polynomial in ``lam`` as sympy-style text (``-lam + 1``), or with ``latex`` as
+    LaTeX in ``\\lambda`` (``- \\lambda + 1``), highest degree first."""
     terms = []
     for i in range(p.degree(), -1, -1):
         c = p[i]
         if c == 0:
             continue
-        size = str(abs(c))  # FLINT writes a rational as p/q (or p), as sympy reads it
-        power = "" if i == 0 else "lam" if i == 1 else f"lam**{i}"
-        body = size if not power else power if size == "1" else f"{size}*{power}"
-        terms.append(("-" if c < 0 else "+", body))
+        if latex:
+            size = str(abs(c.p)) if c.q == 1 else rf"\frac{{{abs(c.p)}}}{{{c.q}}}"
+            power = "" if i == 0 else r"\lambda" if i == 1 else rf"\lambda^{{{i}}}"
+        else:
+            size = str(abs(c))  # FLINT writes a rational as p/q (or p), as sympy reads it
+            power = "" if i == 0 else "lam" if i == 1 else f"lam**{i}"
+        body = size if not power else power if size == "1" else f"{size}{' ' if latex else '*'}{power}"
+        terms.append((c < 0, body))
     if not terms:
         return "0"
-    first_sign, first = terms[0]
-    return ("-" if first_sign == "-" else "") + first + "".join(f" {sign} {body}" for sign, body in terms[1:])
-
-
-def _poly_latex(p: Any) -> str:
-    """A FLINT polynomial in ``lam`` as LaTeX in ``\\lambda``, highest degree first (``- \\lambda + 1``)."""
-    terms = []
-    for i in range(p.degree(), -1, -1):
-        c = p[i]
-        if c == 0:
-            continue
-        size = str(abs(c.p)) if c.q == 1 else rf"\frac{{{abs(c.p)}}}{{{c.q}}}"
-        power = "" if i == 0 else r"\lambda" if i == 1 else rf"\lambda^{{{i}}}"
-        body = size if not power else power if size == "1" else f"{size} {power}"
-        terms.append(("- " if c < 0 else "+ ", body))
-    if not terms:
-        return "0"
-    first_sign, first = terms[0]
-    return ("- " if first_sign == "- " else "") + first + "".join(f" {sign}{body}" for sign, body in terms[1:])
+    lead = ("- " if latex else "-") if terms[0][0] else ""
+    return lead + terms[0][1] + "".join(f" {'-' if negative else '+'} {body}" for negative, body in terms[1:])
 
 
 class _SympyRing:
