@@ -32,7 +32,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from math import comb, factorial, lcm
+from math import comb, factorial, lcm, perm
+from typing import Any
 
 from .errors import CheckFailed
 from .identity import TARGET_ERROR, IdentityTest, error_per_trial, random_prime
@@ -98,6 +99,131 @@ def neutral_absorption_times(samples: int, progress: Callable[[int, int], None] 
     if values[0] != 0 or values[n] != 0:
         raise CheckFailed(f"the back substitution for N = {n} does not vanish at the absorbing states")
     return [coprime_fraction(int(p), int(q)) for p, q in lowest_terms(values, one * denominator)]
+
+
+def neutral_absorption_times_multi(samples: int, size: int,
+                                   progress: Callable[[int, int], None] | None = None) -> list[Fraction]:
+    """``t(k)`` for every type ``k`` of ``N`` on ``size`` points (canonical order): the
+    expected generations until one point holds all ``N`` samples, at λ = 0.
+
+    The d = 2 back substitution of :func:`neutral_absorption_times` in several coordinates.
+    On ``e_j = prod_{x < d-1} (k_x)_{j_x}``, ``P e_j = beta_{|j|} prod_x sum_i S(j_x, i) e_i``
+    (``beta_s = (N)_s / N^s``), so ``(I - P) t = g`` with ``g = 1 - sum_vertices delta_v``,
+    whose Newton coefficients are ``[l = 0] - prod_x (-1)^{l_x} / l_x!`` (the vertex where
+    the first ``d - 1`` counts are 0) and ``-1/N!`` at ``l = N e_x`` (the others), is solved
+    from ``|l| = N`` down to 2:
+
+        v_l = (N)_s / (N^s - (N)_s) (g_l + sum_{j > l} prod_x S(j_x, l_x) v_j),   v_j = beta_{|j|} c_j.
+
+    The sum over ``j >= l`` is factorised one coordinate at a time, like the forward
+    recursion of :func:`reference.moments._factorised_recursion` mirrored (partial sums
+    ``U_x[l] = U_{x+1}[l] + sum_{u > l_x} S(u, l_x) U_{x+1}[l with l_x = u]``, stored along
+    lines at their own level's scale, read by a Horner scheme applying the ``N^s - (N)_s``
+    factors), on integers over ``N! (N^2 - (N)_2) ... (N^N - (N)_N)``: ``O(N^d)`` in all.
+    Level 1 gives ``d - 1`` identities (checked); ``c_0 = 0`` and
+    ``c_{e_x} = -sum_{m >= 2} c_{m e_x} (N)_m / N`` make ``t`` vanish at the vertices, and
+    the values ``t(k) = sum_{j <= k} (k)_j c_j`` follow coordinate by coordinate by repeated
+    summation (additions only).
+
+    >>> [str(t) for t in neutral_absorption_times_multi(3, 2)]   # = neutral_absorption_times(3)
+    ['0', '3', '3', '0']
+    >>> [str(t) for t in neutral_absorption_times_multi(2, 3)]   # (2,0,0) (1,1,0) (1,0,1) (0,2,0) (0,1,1) (0,0,2)
+    ['0', '2', '2', '0', '2', '0']
+    """
+    import flint
+
+    from .typespace import iter_types
+
+    n, coords = samples, size - 1
+    one, zero = flint.fmpz(1), flint.fmpz(0)
+    if n == 1 or size == 1:  # every type is a vertex
+        return [Fraction(0)] * size
+    stirling = _stirling_rows(n)
+    column = [[one * stirling[u][i] if i <= u else zero for u in range(n + 1)] for i in range(n + 1)]  # S(u, i)
+    nfact = factorial(n)
+    e, f = [one] * (n + 2), [one] * (n + 2)  # (N^s - (N)_s) / g and (N)_s / g, their gcd g cancelled
+    for s in range(2, n + 1):
+        es, fs = one * (n**s - perm(n, s)), one * perm(n, s)
+        g = es.gcd(fs)
+        e[s], f[s] = es // g, fs // g
+    suffix = [one] * (n + 2)  # suffix[s] = e_s ... e_N
+    for s in range(n, 1, -1):
+        suffix[s] = suffix[s + 1] * e[s]
+
+    def scaled_g(l: tuple[int, ...]) -> int:
+        """``N! g_l`` (an integer)."""
+        value, sign = nfact, 1
+        for lx in l:
+            value //= factorial(lx)
+            sign = -sign if lx % 2 else sign
+        return -sign * value + (nfact if not any(l) else 0) - sum(1 for lx in l if lx == n)
+
+    # stored[x]: U_x (x = 1 .. d-1) as lines along coordinate x - 1, keyed by the other coordinates
+    stored: list[dict[tuple[int, ...], list[Any]]] = [{} for _ in range(coords + 1)]
+
+    def line(x: int, t: tuple[int, ...]) -> list[Any]:
+        key = t[:x - 1] + t[x:]
+        if key not in stored[x]:
+            stored[x][key] = [zero] * (n - sum(key) + 1)
+        return stored[x][key]
+
+    w: dict[tuple[int, ...], Any] = {}  # v_l = w_l / (N! suffix[|l|])
+    for s in range(n, 1, -1):
+        for l in iter_types(s, coords):
+            total, partial = zero, []
+            for x in range(coords - 1, -1, -1):  # entries u > l_x of the line through l along x: Horner from the top
+                lx, entries = l[x], line(x + 1, l)
+                r = zero
+                if len(entries) - 1 > lx:
+                    base, top = s - lx, len(entries) - 1
+                    r = column[lx][top] * entries[top]
+                    for u in range(top - 1, lx, -1):
+                        r = r * e[base + u] + column[lx][u] * entries[u]
+                partial.append(r)
+                total += r
+            w[l] = value = f[s] * (scaled_g(l) * suffix[s + 1] + total)
+            line(coords, l)[l[coords - 1]] = value
+            for x, r in zip(range(coords - 1, 0, -1), partial):  # U_x[l], at its own level's scale
+                value = value + e[s] * r
+                line(x, l)[l[x - 1]] = value
+        if progress is not None:
+            progress(n - s + 1, n - 1)
+    prefix = [one] * (n + 2)  # prefix[m] = e_2 ... e_{m-1}
+    for m in range(3, n + 2):
+        prefix[m] = prefix[m - 1] * e[m - 1]
+
+    def axis(x: int, m: int) -> tuple[int, ...]:
+        return tuple(m if y == x else 0 for y in range(coords))
+
+    for x in range(coords):  # level 1, unused by the substitution: sum_{m >= 2} v_{m e_x} = -1
+        if sum((w[axis(x, m)] * prefix[m] for m in range(2, n + 1)), zero) != -nfact * suffix[2]:
+            raise CheckFailed(f"the back substitution for N = {n}, d = {size} violates its consistency identity")
+    # c_l = v_l N^s / (N)_s over Den = N * N!^2 * suffix[2]: numerators N * w_l N^s prefix[s] (N! / (N)_s)
+    c = {l: n * wl * n ** sum(l) * prefix[sum(l)] * (nfact // perm(n, sum(l))) for l, wl in w.items()}
+    c[(0,) * coords] = zero
+    for x in range(coords):  # t = 0 at the vertex N e_x: sum_m c_{m e_x} (N)_m = 0
+        c[axis(x, 1)] = -sum((c[axis(x, m)] * perm(n, m) for m in range(2, n + 1)), zero) // n
+    denominator = one * n * nfact * nfact * suffix[2]
+    values = c
+    for x in range(coords):  # t = sum_j (k)_j c_j along coordinate x: a_j = j! c_j, then repeated summation
+        lines: dict[tuple[int, ...], dict[int, Any]] = {}
+        for t, v in values.items():
+            lines.setdefault(t[:x] + t[x + 1:], {})[t[x]] = v
+        values = {}
+        for key, entries in lines.items():
+            top = n - sum(key)
+            run = [entries.get(j, zero) * factorial(j) for j in range(top + 1)]
+            for r in range(top, 0, -1):
+                for j in range(r, top + 1):
+                    run[j] = run[j] + run[j - 1]
+            for k, v in enumerate(run):
+                values[key[:x] + (k,) + key[x:]] = v
+    types = list(iter_types(n, size))
+    vertices = [i for i, k in enumerate(types) if n in k]
+    numerators = [values[k[:coords]] for k in types]
+    if any(numerators[i] != 0 for i in vertices):
+        raise CheckFailed(f"the back substitution for N = {n}, d = {size} does not vanish at the vertices")
+    return [coprime_fraction(p, q) for p, q in lowest_terms(numerators, denominator, common_factor_first=True)]
 
 
 def _stirling_rows(n: int) -> list[list[int]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from math import comb, lcm
+from math import comb, lcm, log2
 
 from .errors import SizeError
 from .model import Instance
@@ -151,36 +151,22 @@ def _paper_model(instance: Instance) -> bool:
 
 
 def estimate_lumped(states: int, samples: int, size: int, entry_bits: int) -> Estimate:
-    """Cost of ``lam = 0``, ``d >= 3`` by lumping (``solution.collapse_by_lumping``): a dense
-    solve on the orbits, then the certificate against every transient row of the full
-    integer kernel (``n^2`` entries, ``d + 1`` columns: the times and one absorption
-    probability per Dirac class), each row read once and not kept.  Calibrated by
-    ``bench_scale.py`` and single runs (d = 3, N = 30..100; d = 4, N = 12, 20; d = 5,
-    N = 10): about ``3e-8 N`` s per kernel entry and ``(d + 1) / 4`` columns, taken 1.5x
-    (1.5-2.1x the measured times at d = 3, N = 60..100); memory ``~2.6`` bytes per orbit
-    pair and entry bit (the orbit system and the solve: 127 MB at N = 60, 1.04 GB at N = 100,
-    this process alone), twice that when the answer's digits go to a forked worker (whose
-    pages the benchmark counts again: 194 MiB at N = 60).
+    """Cost of ``lam = 0``, ``d >= 3`` (``solution.collapse_by_lumping``): the times by back
+    substitution (``O(N^d)``, small), then the certificate against every transient row of
+    the full integer kernel (``n^2`` entries, ``d + 1`` columns: the times and one
+    absorption probability per Dirac class), each row read once and not kept.  Calibrated
+    by ``bench_scale.py`` and single runs (d = 3, N = 30..100; d = 4, N = 12, 20; d = 5,
+    N = 10; re-measured after the back substitution replaced the dense solve on the orbits:
+    3.0 s at d = 3, N = 60, 47.6 s at N = 100): about ``2e-8 N`` s per kernel entry and
+    ``(d + 1) / 4`` columns, taken 1.5x; memory about ``6 n N^2`` bytes (the answer's
+    numbers grow like ``N^2``; 56 MB at d = 3, N = 60, 291 MB at N = 100, this process
+    alone), twice that when the answer's digits go to a forked worker.
     """
-    orbits = _orbit_count(samples, size)
-    seconds = 0.3 + 4.5e-8 * samples * states * states * (size + 1) / 4
-    memory = 2.6 * orbits * orbits * max(entry_bits, 64) + 60e6
+    seconds = 0.3 + 3e-8 * samples * states * states * (size + 1) / 4
+    memory = 6 * states * samples * samples * max(1.0, log2(max(samples, 2)) / 6.6) + 60e6
     if states * max(entry_bits, 64) * 16 >= 8e6:  # the times have ~16x a kernel entry's bits: digits split
         memory *= 2
     return Estimate(states=states, entry_bits=entry_bits, seconds=seconds, bytes=memory)
-
-
-def _orbit_count(samples: int, size: int) -> int:
-    """Types up to permuting S: partitions of ``samples`` into at most ``size`` parts.
-
-    >>> _orbit_count(4, 3), _orbit_count(60, 3)
-    (4, 331)
-    """
-    ways = [1] + [0] * samples  # partitions into parts of size <= k: those into at most k parts, by conjugation
-    for part in range(1, size + 1):
-        for total in range(part, samples + 1):
-            ways[total] += ways[total - part]
-    return ways[samples]
 
 
 def check_size(estimate: Estimate, allow_large: bool = False) -> None:

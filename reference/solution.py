@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from .chain import FiniteChain, read_row_once
-from .absorption import absorption_identity_test, neutral_absorption_times
+from .absorption import absorption_identity_test, neutral_absorption_times, neutral_absorption_times_multi
 from .kernel import build_chain, paper_model, sampling_weights
 from .errors import CheckFailed, InputError
 from .model import EmpiricalLaw, IIDMixing, Instance, state_laws
@@ -126,29 +126,43 @@ def lumping_applies(instance: Instance) -> bool:
 
 def collapse_by_lumping(instance: Instance, chain: FiniteChain,
                         progress: Callable[[int, int], None] | None = None) -> tuple[list[list[Fraction]], list[Fraction]]:
-    """Absorption data at λ = 0 from the chain lumped on sorted types (orbits under permutations of S).
+    """Absorption data at λ = 0 without a dense solve on the full chain.
 
-    At λ = 0, ``P(k, k') = Multinomial(N, k/N)(k')`` is invariant under permuting S, so
-    the chain on orbits (sorted count vectors) is lumpable and the expected absorption time
-    is constant on orbits: ``t(k) = t~(sort(k))`` with ``(I - Q~) t~ = 1`` on the lumped
-    chain (about ``d!`` times fewer states).  For ``d = 2`` the times come instead from
-    the triangular back substitution of :func:`reference.absorption.neutral_absorption_times`,
-    which needs no kernel row.  The absorption probabilities are the
-    martingale's ``k_x / N`` (Theorem IV.3).  Both are then certified against the full
-    kernel by :meth:`FiniteChain.certify` (``t = 1 + P t``, ``h = P h`` on every row).
+    The expected absorption times come from the back substitution in the falling-factorial
+    basis (:func:`reference.absorption.neutral_absorption_times` for d = 2,
+    :func:`reference.absorption.neutral_absorption_times_multi` beyond: ``O(N^d)``, no
+    kernel row); the absorption probabilities are the martingale's ``k_x / N``
+    (Theorem IV.3).  Both are then certified against the full kernel by
+    :meth:`FiniteChain.certify` (``t = 1 + P t``, ``h = P h`` on every row).
+    (:func:`lumped_times`, the solve on the chain lumped by symmetry that this path used
+    for d >= 3 until session 4, stays as an independent route for the tests.)
     """
     states = chain.labels
     n = instance.samples
     dirac_point = [max(range(len(states[c[0]])), key=lambda x: states[c[0]][x]) for c in chain.recurrent_classes]
     probs = [[Fraction(k[x], n) for x in dirac_point] for k in states]
-    if instance.size == 2:  # back substitution in the falling-factorial basis: no kernel at all
+    if instance.size == 2:
         t = neutral_absorption_times(n, progress)
         return probs, [t[k[0]] for k in states]
+    times = neutral_absorption_times_multi(n, instance.size, progress)
+    return probs, times
+
+
+def lumped_times(instance: Instance, chain: FiniteChain) -> list[Fraction]:
+    """The expected absorption times at λ = 0 from the chain lumped on sorted types.
+
+    ``P(k, k') = Multinomial(N, k/N)(k')`` is invariant under permuting S, so the chain on
+    orbits (sorted count vectors) is lumpable and the time is constant on orbits:
+    ``t(k) = t~(sort(k))`` with ``(I - Q~) t~ = 1`` on the lumped chain (about ``d!``
+    times fewer states), solved densely.  A route independent of the back substitution,
+    for the tests.
+    """
+    states = chain.labels
     a, m = chain.integer_kernel
     orbit_of = [tuple(sorted(k, reverse=True)) for k in states]
     orbits = sorted(set(orbit_of), reverse=True)
     index = {o: i for i, o in enumerate(orbits)}
-    representative = {}
+    representative: dict[tuple[int, ...], int] = {}
     for i, o in enumerate(orbit_of):
         representative.setdefault(o, i)
     lumped = []
@@ -159,8 +173,7 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain,
                 row[index[orbit_of[j]]] += w
         lumped.append(row)
     small = FiniteChain.from_integer_kernel(lumped, m, labels=orbits, backend=chain.backend)
-    times = [small.expected_absorption_times[index[o]] for o in orbit_of]
-    return probs, times
+    return [small.expected_absorption_times[index[o]] for o in orbit_of]
 
 
 CERTIFY_MODES = ("auto", "full", "identity", "none")
@@ -230,8 +243,8 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
     reference path); ``moments`` uses the triangular factorial-moment recursion of
     :mod:`reference.moments` (the paper's chain with ``lam > 0`` only); ``auto`` takes
     ``moments`` where it applies, and at ``lam = 0`` computes the absorption data by back
-    substitution (d = 2, :mod:`reference.absorption`) or on the chain lumped by symmetry
-    (d >= 3, :func:`collapse_by_lumping`).
+    substitution in the falling-factorial basis (:func:`collapse_by_lumping`,
+    :mod:`reference.absorption`).
 
     ``certify`` re-checks the answer, whichever path produced it (see
     :class:`Certification`): ``"full"`` (or ``True``) against every kernel row,

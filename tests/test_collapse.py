@@ -134,3 +134,23 @@ def test_lumping_certification_catches_a_wrong_time(n, d, wrong):
     chain.provide_absorption(probs, times)
     with pytest.raises(CheckFailed, match="expected time t at state"):
         chain.require_certified()
+
+
+@pytest.mark.parametrize("n, d", [(1, 3), (2, 3), (6, 3), (9, 3), (5, 4), (3, 5), (2, 6)])
+def test_back_substitution_times_equal_the_lumped_and_dense_solves(n, d):
+    # lam = 0, d >= 3: the multivariate back substitution against the dense solve on the
+    # chain lumped by symmetry and against the plain dense solve of the full chain
+    from reference.kernel import build_chain
+    from reference.solution import lumped_times
+
+    inst = Instance(target=uniform(d), samples=n, lam=F(0))
+    fast = list(solve(inst).expected_absorption_time)
+    assert fast == lumped_times(inst, build_chain(inst))
+    assert fast == list(solve(inst, method="dense").expected_absorption_time)
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 12, 30])
+def test_back_substitution_in_several_coordinates_reduces_to_two_points(n):
+    from reference.absorption import neutral_absorption_times, neutral_absorption_times_multi
+
+    assert neutral_absorption_times_multi(n, 2) == neutral_absorption_times(n)
