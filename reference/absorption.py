@@ -32,7 +32,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from fractions import Fraction
-from math import comb, factorial, lcm, perm
+from math import comb, factorial, lcm, perm, prod
 from typing import Any
 
 from .errors import CheckFailed
@@ -288,3 +288,99 @@ def absorption_identity_test(samples: int, times: Sequence[Fraction], rng: rando
             if (acc_h - nn * k) % p:
                 return IdentityTest(False, tuple((q, ()) for q in primes), bound, f"P h = h fails at k = {k} modulo {p}")
     return IdentityTest(True, tuple((q, ()) for q in primes), bound)
+
+
+_LOW31, _HIGH31 = 2**30, 2**31
+# Rosser-Schoenfeld (x/ln x < pi(x) < 1.25506 x/ln x, x >= 17), ln 2 in (0.6931, 0.6932):
+# at least this many primes lie in [2^30, 2^31)
+PRIMES_31_AT_LEAST = (Fraction(_HIGH31) / (31 * Fraction(6932, 10000))
+                      - Fraction(125506, 100000) * _LOW31 / (30 * Fraction(6931, 10000)))
+
+
+def _random_prime_31(rng: random.Random) -> int:
+    """A prime drawn uniformly from ``[2^30, 2^31)`` (so that products of two residues fit int64)."""
+    import flint
+
+    while True:
+        candidate = rng.randrange(_LOW31, _HIGH31) | 1
+        if flint.fmpz(candidate).is_prime():
+            return candidate
+
+
+def neutral_identity_test(samples: int, types: Sequence[Sequence[int]], times: Sequence[Fraction],
+                          rng: random.Random | None = None, target_error: Fraction = TARGET_ERROR) -> IdentityTest:
+    """:func:`absorption_identity_test` for any number of points: ``t = 1 + P t`` at every
+    type that is not a vertex, ``t = 0`` at the vertices, and ``P h_x = h_x`` for
+    ``h_x(k) = k_x / N``, every state, modulo random primes ``p`` in ``[2^30, 2^31)``.
+
+    With ``t = T / X`` and the integer kernel ``A[k][j] = (N! / prod j_x!) prod_x k_x^{j_x}``
+    (``N^N P``), the identities are ``sum_j A[k][j] T_j = N^N (T_k - X)`` and
+    ``sum_j A[k][j] j_x = N^N k_x``.  Each trial builds every row of ``A`` modulo ``p``
+    (numpy ``int64``: residues below ``2^31``, so a product of two stays below ``2^62`` and
+    a row's sum of reduced products below ``2^44``; no float is involved) and checks every
+    state.  A wrong ``t`` leaves some non-zero integer ``w_k`` of fewer than ``beta`` bits,
+    divisible by at most ``beta / 30`` primes of the range, so one trial passes it with
+    probability at most ``ceil(beta / 30) / K`` (``K`` :data:`PRIMES_31_AT_LEAST`);
+    trials are added until the product is below ``target_error``.
+
+    >>> from reference.typespace import iter_types
+    >>> types = list(iter_types(2, 3))   # (2,0,0) (1,1,0) (1,0,1) (0,2,0) (0,1,1) (0,0,2)
+    >>> good = [Fraction(v) for v in (0, 2, 2, 0, 2, 0)]
+    >>> neutral_identity_test(2, types, good, random.Random(1)).passed
+    True
+    >>> neutral_identity_test(2, types, [Fraction(v) for v in (0, 2, 3, 0, 2, 0)], random.Random(1)).passed
+    False
+    """
+    import numpy as np
+
+    rng = rng or random.SystemRandom()
+    n, size = samples, len(types[0])
+    den = lcm(*(t.denominator for t in times))
+    num = [t.numerator * (den // t.denominator) for t in times]
+    vertices = {i for i, k in enumerate(types) if n in k}
+    if any(num[i] for i in vertices):
+        return IdentityTest(False, (), Fraction(0), "t is not 0 at the vertices")
+    top = max((abs(x) for x in num), default=0).bit_length() + den.bit_length()
+    beta = len(types).bit_length() + n * max(n, 2).bit_length() + top + 2
+    eps = error_per_trial_31(beta)
+    coords = np.array(types, dtype=np.int64)  # coords[:, x] = j_x of every state j
+    multinomials = [factorial(n) for _ in types]
+    for i, k in enumerate(types):
+        for kx in k:
+            multinomials[i] //= factorial(kx)
+    chosen, bound = [], Fraction(1)
+    while bound > target_error:
+        chosen.append(_random_prime_31(rng))
+        bound *= eps
+    all_primes = prod(chosen)
+    shared = [x % all_primes for x in num]  # one remainder of each long numerator, then short ones
+    bound, primes = Fraction(1), []
+    for p in chosen:
+        primes.append(p)
+        bound *= eps
+        t = np.array([x % p for x in shared], dtype=np.int64)
+        mult = np.array([m % p for m in multinomials], dtype=np.int64)
+        powers = np.ones((n + 1, n + 1), dtype=np.int64)  # powers[a, b] = a^b mod p
+        for b in range(1, n + 1):
+            powers[:, b] = powers[:, b - 1] * np.arange(n + 1, dtype=np.int64) % p
+        scale, x_mod = pow(n, n, p), den % p
+        for i, k in enumerate(types):
+            if i in vertices:
+                continue
+            row = mult
+            for x, kx in enumerate(k):
+                row = row * powers[kx][coords[:, x]] % p
+            if (int((row * t % p).sum()) - scale * (num[i] - x_mod)) % p:
+                return IdentityTest(False, tuple((q, ()) for q in primes), bound,
+                                    f"t = 1 + P t fails at state {i} modulo {p}")
+            for x in range(size):
+                if (int((row * coords[:, x] % p).sum()) - scale * k[x]) % p:
+                    return IdentityTest(False, tuple((q, ()) for q in primes), bound,
+                                        f"P h = h fails at state {i}, point {x}, modulo {p}")
+    return IdentityTest(True, tuple((q, ()) for q in primes), bound)
+
+
+def error_per_trial_31(beta: int) -> Fraction:
+    """``ceil(beta / 30) / K``: a non-zero integer of fewer than ``beta`` bits is divisible by at
+    most ``beta / 30`` primes of ``[2^30, 2^31)``, of which there are at least ``K``."""
+    return Fraction(-(-beta // 30)) / PRIMES_31_AT_LEAST

@@ -152,17 +152,16 @@ def _paper_model(instance: Instance) -> bool:
 
 def estimate_lumped(states: int, samples: int, size: int, entry_bits: int) -> Estimate:
     """Cost of ``lam = 0``, ``d >= 3`` (``solution.collapse_by_lumping``): the times by back
-    substitution (``O(N^d)``, small), then the certificate against every transient row of
-    the full integer kernel (``n^2`` entries, ``d + 1`` columns: the times and one
-    absorption probability per Dirac class), each row read once and not kept.  Calibrated
-    by ``bench_scale.py`` and single runs (d = 3, N = 30..100; d = 4, N = 12, 20; d = 5,
-    N = 10; re-measured after the back substitution replaced the dense solve on the orbits:
-    3.0 s at d = 3, N = 60, 47.6 s at N = 100): about ``2e-8 N`` s per kernel entry and
-    ``(d + 1) / 4`` columns, taken 1.5x; memory about ``6 n N^2`` bytes (the answer's
-    numbers grow like ``N^2``; 56 MB at d = 3, N = 60, 291 MB at N = 100, this process
-    alone), twice that when the answer's digits go to a forked worker.
+    substitution in the falling-factorial basis, then the modular identity test of
+    :func:`reference.absorption.neutral_identity_test` (every kernel row modulo ~20 primes
+    of 31 bits, numpy ``int64``; with ``--certify full`` the rows in exact integers instead,
+    which :func:`estimate_chain` models).  Calibrated by single runs (d = 3, N = 30, 60, 100:
+    0.35, 1.4, 9.0 s; d = 4, N = 20, 30: 1.1, 6.7 s): ``~4e-9 n N^2.5`` s for the back
+    substitution and ``~6e-8 n^2 (d + 2)`` s for the test; memory about ``6 n N^2`` bytes
+    (the answer's numbers grow like ``N^2``: 66 MB at d = 3, N = 60, 278 MB at N = 100, this
+    process alone), twice that when the answer's digits go to a forked worker.
     """
-    seconds = 0.3 + 3e-8 * samples * states * states * (size + 1) / 4
+    seconds = 0.3 + 4e-9 * states * samples**2.5 + 6e-8 * states * states * (size + 2)
     memory = 6 * states * samples * samples * max(1.0, log2(max(samples, 2)) / 6.6) + 60e6
     if states * max(entry_bits, 64) * 16 >= 8e6:  # the times have ~16x a kernel entry's bits: digits split
         memory *= 2

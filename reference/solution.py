@@ -16,7 +16,8 @@ from fractions import Fraction
 from functools import cached_property
 
 from .chain import FiniteChain, read_row_once
-from .absorption import absorption_identity_test, neutral_absorption_times, neutral_absorption_times_multi
+from .absorption import (absorption_identity_test, neutral_absorption_times, neutral_absorption_times_multi,
+                         neutral_identity_test)
 from .kernel import build_chain, paper_model, sampling_weights
 from .errors import CheckFailed, InputError
 from .model import EmpiricalLaw, IIDMixing, Instance, state_laws
@@ -316,6 +317,19 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
                 break
         trials.extend(test.trials)
         absorption = "by the same modular identity test at every state (t = 1 + P t, h = P h)"
+    elif instance.lam == 0 and chain.transient_states:  # d >= 3: every kernel row modulo 31-bit primes
+        test = neutral_identity_test(instance.samples, chain.labels, chain.expected_absorption_times)  # type: ignore[arg-type]
+        if not test.passed:
+            failures.append(test.failure)
+        bound = test.error_bound
+        # each class's column of absorption probabilities is k_x / N, x its Dirac point
+        points = [max(range(instance.size), key=lambda x: chain.labels[cls[0]][x]) for cls in chain.recurrent_classes]  # type: ignore[index]
+        for i, row in enumerate(chain.absorption_probabilities):
+            if any(row[c] != Fraction(chain.labels[i][x], instance.samples) for c, x in enumerate(points)):  # type: ignore[index]
+                failures.append(f"absorption probabilities of state {i} are not k_x / N")
+                break
+        trials.extend(test.trials)
+        absorption = "by a modular identity test at every state (t = 1 + P t, h = P h; every kernel row modulo each prime)"
     else:
         failures += chain.certify_absorption()
     weights, c = sampling_weights(instance)

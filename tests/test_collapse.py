@@ -154,3 +154,31 @@ def test_back_substitution_in_several_coordinates_reduces_to_two_points(n):
     from reference.absorption import neutral_absorption_times, neutral_absorption_times_multi
 
     assert neutral_absorption_times_multi(n, 2) == neutral_absorption_times(n)
+
+
+@pytest.mark.parametrize("n, d", [(4, 3), (6, 3), (4, 4)])
+def test_modular_certificate_at_lam_zero_catches_any_single_wrong_time(n, d):
+    # lam = 0, d >= 3: the identity test modulo 31-bit primes (every kernel row, every state)
+    # passes the exact times and fails one changed by 1/10^30 at any transient state
+    import random
+
+    from reference.absorption import neutral_absorption_times_multi, neutral_identity_test
+    from reference.typespace import iter_types
+
+    types = list(iter_types(n, d))
+    times = neutral_absorption_times_multi(n, d)
+    good = neutral_identity_test(n, types, times, random.Random(0))
+    assert good.passed and good.error_bound <= F(1, 2**128)
+    for i, k in enumerate(types):
+        if n in k:
+            continue
+        wrong = list(times)
+        wrong[i] += F(1, 10**30)
+        assert not neutral_identity_test(n, types, wrong, random.Random(i)).passed, i
+
+
+def test_lam_zero_d3_certificate_end_to_end():
+    inst = Instance(target=uniform(3), samples=12, lam=F(0))
+    ident, full = solve(inst, certify="identity"), solve(inst, method="dense", certify="full")
+    assert ident.expected_absorption_time == full.expected_absorption_time
+    assert "modular identity test at every state" in ident.certification.describe()
