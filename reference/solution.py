@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import cached_property
 
-from .chain import FiniteChain, read_row_once
+from .chain import FiniteChain
 from .absorption import (absorption_identity_test, neutral_absorption_times, neutral_absorption_times_multi,
                          neutral_identity_test)
 from .kernel import build_chain, paper_model, sampling_weights
@@ -135,8 +135,8 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain,
     kernel row); the absorption probabilities are the martingale's ``k_x / N``
     (Theorem IV.3).  Both are then certified against the full kernel by
     :meth:`FiniteChain.certify` (``t = 1 + P t``, ``h = P h`` on every row).
-    (:func:`lumped_times`, the solve on the chain lumped by symmetry that this path used
-    for d >= 3 until session 4, stays as an independent route for the tests.)
+    (The solve on the chain lumped by symmetry that this path used for d >= 3 until
+    session 4 is the tests' independent route: ``tests/test_collapse.py``.)
     """
     states = chain.labels
     n = instance.samples
@@ -147,34 +147,6 @@ def collapse_by_lumping(instance: Instance, chain: FiniteChain,
         return probs, [t[k[0]] for k in states]
     times = neutral_absorption_times_multi(n, instance.size, progress)
     return probs, times
-
-
-def lumped_times(instance: Instance, chain: FiniteChain) -> list[Fraction]:
-    """The expected absorption times at λ = 0 from the chain lumped on sorted types.
-
-    ``P(k, k') = Multinomial(N, k/N)(k')`` is invariant under permuting S, so the chain on
-    orbits (sorted count vectors) is lumpable and the time is constant on orbits:
-    ``t(k) = t~(sort(k))`` with ``(I - Q~) t~ = 1`` on the lumped chain (about ``d!``
-    times fewer states), solved densely.  A route independent of the back substitution,
-    for the tests.
-    """
-    states = chain.labels
-    a, m = chain.integer_kernel
-    orbit_of = [tuple(sorted(k, reverse=True)) for k in states]
-    orbits = sorted(set(orbit_of), reverse=True)
-    index = {o: i for i, o in enumerate(orbits)}
-    representative: dict[tuple[int, ...], int] = {}
-    for i, o in enumerate(orbit_of):
-        representative.setdefault(o, i)
-    lumped = []
-    for o in orbits:
-        row = [0] * len(orbits)
-        for j, w in enumerate(read_row_once(a, representative[o])):
-            if w:
-                row[index[orbit_of[j]]] += w
-        lumped.append(row)
-    small = FiniteChain.from_integer_kernel(lumped, m, labels=orbits, backend=chain.backend)
-    return [small.expected_absorption_times[index[o]] for o in orbit_of]
 
 
 CERTIFY_MODES = ("auto", "full", "identity", "none")

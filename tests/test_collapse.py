@@ -136,12 +136,33 @@ def test_lumping_certification_catches_a_wrong_time(n, d, wrong):
         chain.require_certified()
 
 
+def lumped_times(inst, chain):
+    """Expected absorption times at lam = 0 from the chain lumped on sorted types (orbits of
+    S's permutations; P(k, k') = Multinomial(N, k/N)(k') commutes with them), solved densely."""
+    from reference.chain import FiniteChain
+
+    a, m = chain.integer_kernel
+    orbit_of = [tuple(sorted(k, reverse=True)) for k in chain.labels]
+    orbits = sorted(set(orbit_of), reverse=True)
+    index = {o: i for i, o in enumerate(orbits)}
+    representative = {}
+    for i, o in enumerate(orbit_of):
+        representative.setdefault(o, i)
+    lumped = []
+    for o in orbits:
+        row = [0] * len(orbits)
+        for j, w in enumerate(a[representative[o]]):
+            row[index[orbit_of[j]]] += w
+        lumped.append(row)
+    small = FiniteChain.from_integer_kernel(lumped, m, labels=orbits)
+    return [small.expected_absorption_times[index[o]] for o in orbit_of]
+
+
 @pytest.mark.parametrize("n, d", [(1, 3), (2, 3), (6, 3), (9, 3), (5, 4), (3, 5), (2, 6)])
 def test_back_substitution_times_equal_the_lumped_and_dense_solves(n, d):
     # lam = 0, d >= 3: the multivariate back substitution against the dense solve on the
     # chain lumped by symmetry and against the plain dense solve of the full chain
     from reference.kernel import build_chain
-    from reference.solution import lumped_times
 
     inst = Instance(target=uniform(d), samples=n, lam=F(0))
     fast = list(solve(inst).expected_absorption_time)
