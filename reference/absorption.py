@@ -1,5 +1,7 @@
-"""λ = 0, d = 2: exact expected absorption times of the neutral Wright-Fisher chain by back
-substitution in the falling-factorial basis, and their certification.
+"""λ = 0: exact expected absorption times of the neutral Wright-Fisher chain by back
+substitution in the falling-factorial basis, and their certification — on two points
+(below) and on any number of points (:func:`neutral_absorption_times_multi`,
+:func:`neutral_identity_test`).
 
 At λ = 0 with two types the chain is ``P(k, j) = C(N, j) (k/N)^j (1 - k/N)^{N-j}`` on
 ``k = 0..N`` (theory-reference §4.4).  Every function on ``{0..N}`` is a polynomial of
@@ -24,7 +26,8 @@ does not use, is checked as a consistency identity.
 
 The absorption probabilities are the martingale's ``k / N`` (Theorem IV.3).  Both are
 certified by :func:`absorption_identity_test`: ``(I - P) t = g`` and ``P h = h`` at every
-state, modulo random primes (the error bound of :mod:`reference.identity`).
+state, modulo random primes (the error bound of :mod:`reference.identity`); on more points
+by :func:`neutral_identity_test` (every kernel row modulo 31-bit primes).
 """
 
 from __future__ import annotations
