@@ -273,35 +273,26 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
     failures = chain.certify_stationary_support()
     bound, trials = Fraction(0), []
     absorption = "against the kernel rows of the transient states" if chain.transient_states else "(none: no transient state)"
-    if instance.lam == 0 and instance.size == 2 and chain.transient_states:
-        by_count = [Fraction(0)] * (instance.samples + 1)
-        for k, t in zip(chain.labels, chain.expected_absorption_times, strict=True):
-            by_count[k[0]] = t  # type: ignore[index]
-        test = absorption_identity_test(instance.samples, by_count)
+    if instance.lam == 0 and chain.transient_states:
+        if instance.size == 2:  # two points: the d = 2 test on t as a function of k_0
+            by_count = [Fraction(0)] * (instance.samples + 1)
+            for k, t in zip(chain.labels, chain.expected_absorption_times, strict=True):
+                by_count[k[0]] = t  # type: ignore[index]
+            test = absorption_identity_test(instance.samples, by_count)
+            absorption = "by the same modular identity test at every state (t = 1 + P t, h = P h)"
+        else:  # every kernel row modulo 31-bit primes
+            test = neutral_identity_test(instance.samples, chain.labels, chain.expected_absorption_times)  # type: ignore[arg-type]
+            absorption = "by a modular identity test at every state (t = 1 + P t, h = P h; every kernel row modulo each prime)"
         if not test.passed:
             failures.append(test.failure)
         bound = test.error_bound
-        # h(k) = k_0 / N passed P h = h above; each class's column must be k_x / N for its Dirac point x
-        dirac = [0 if chain.labels[cls[0]][0] else 1 for cls in chain.recurrent_classes]  # type: ignore[index]
-        for i, row in enumerate(chain.absorption_probabilities):
-            if any(row[c] != Fraction(chain.labels[i][x], instance.samples) for c, x in enumerate(dirac)):  # type: ignore[index]
-                failures.append(f"absorption probabilities of state {i} are not k_x / N")
-                break
         trials.extend(test.trials)
-        absorption = "by the same modular identity test at every state (t = 1 + P t, h = P h)"
-    elif instance.lam == 0 and chain.transient_states:  # d >= 3: every kernel row modulo 31-bit primes
-        test = neutral_identity_test(instance.samples, chain.labels, chain.expected_absorption_times)  # type: ignore[arg-type]
-        if not test.passed:
-            failures.append(test.failure)
-        bound = test.error_bound
-        # each class's column of absorption probabilities is k_x / N, x its Dirac point
+        # P h = h passed above for h(k) = k_x / N; each class's column must be k_x / N for its Dirac point x
         points = [max(range(instance.size), key=lambda x: chain.labels[cls[0]][x]) for cls in chain.recurrent_classes]  # type: ignore[index]
         for i, row in enumerate(chain.absorption_probabilities):
             if any(row[c] != Fraction(chain.labels[i][x], instance.samples) for c, x in enumerate(points)):  # type: ignore[index]
                 failures.append(f"absorption probabilities of state {i} are not k_x / N")
                 break
-        trials.extend(test.trials)
-        absorption = "by a modular identity test at every state (t = 1 + P t, h = P h; every kernel row modulo each prime)"
     else:
         failures += chain.certify_absorption()
     weights, c = sampling_weights(instance)
