@@ -14,7 +14,7 @@ from typing import Any
 
 from .chain import FiniteChain
 from .parallel import Parts, start_in_parts
-from .rationals import format_rational
+from .rationals import format_rational, format_rationals
 from .solution import Certification, Evolution, Solution, bits_below
 
 FORMAT_VERSION = 1
@@ -32,7 +32,7 @@ class Plain(list):  # type: ignore[type-arg]
 
 
 def _format_all(values: Sequence[Fraction]) -> list[str]:
-    return [format_rational(v) for v in values]
+    return format_rationals(values)
 
 
 def rationals(values: Sequence[Fraction]) -> Plain:

@@ -1,8 +1,11 @@
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reference.errors import InputError
+from reference.report import MAX_EXACT_CHARS, cell
 from reference.rationals import format_decimal, format_rational, parse_counts, parse_law, parse_probability, parse_rational
 
 
@@ -59,3 +62,22 @@ def test_formatting_is_exact():
     assert format_decimal(F(2, 3), 4) == "0.6667"
     assert format_decimal(F(-1, 8), 2) == "-0.12"  # half to even, exactly
     assert format_decimal(F(10**30 + 1, 10**30), 3) == "1.000"
+
+
+# numbers at the edges of their digit counts and bit lengths, where a bound from bit lengths is tightest
+_EDGES = st.integers(1, 110).flatmap(lambda k: st.sampled_from([2**k - 1, 2**k, 10 ** (k // 3), 10 ** (k // 3 + 1) - 1]))
+
+
+@given(_EDGES, _EDGES, st.booleans())
+def test_report_cell_elides_exactly_the_long_rationals(p, q, negative):
+    p = -p if negative else p
+    # the cell decides from bit lengths when it can; the rule is still "longer than MAX_EXACT_CHARS"
+    x = F(p, q)
+    text = format_rational(x)
+    shown = cell(x)
+    if x.denominator == 1:
+        assert shown == text
+    elif len(text) > MAX_EXACT_CHARS:
+        assert shown.startswith(f"<{x.numerator.bit_length()}-bit/{x.denominator.bit_length()}-bit rational")
+    else:
+        assert shown.startswith(f"{text} ≈ ")

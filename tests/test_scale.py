@@ -22,7 +22,9 @@ from reference.identity import PRIMES_IN_RANGE_AT_LEAST, error_per_trial, statio
 from reference.kernel import integer_kernel, kernel_rows, paper_successors, sampling_weights
 from reference.lowest_terms import lowest_terms
 from reference.moments import _binomial_inversion, flint_binomial_inversion
-from reference.rationals import common_denominator, format_rational, int_to_text, parse_rational, text_to_int
+from reference import rationals
+from reference.rationals import (common_denominator, format_rational, format_rationals, int_to_text, parse_rational,
+                                 text_to_int)
 from reference.serialise import load_schema
 from reference.solution import bits_below
 from reference.testing import instances
@@ -55,6 +57,59 @@ def test_long_numbers_beyond_pythons_digit_limit():
     assert len(text) == 33804 and text.endswith(str(7**40000 % 10**8 + 12345)[-5:])
     assert parse_rational(f"{text}/{int_to_text(3**50000)}") == F(n, 3**50000)
     assert format_rational(F(n, 3)) == f"{text}/3"
+
+
+_COFACTORS = [2, 3, 5, 7, 2**61 - 1, 10**20 + 39, 3**100, 2**400 + 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32), st.integers(10_000, 13_000),
+       st.lists(st.tuples(st.integers(-(10**30), 10**30), st.lists(st.sampled_from(_COFACTORS), max_size=3),
+                          st.sampled_from(["shared", "unrelated", "short", "integer"])), min_size=1, max_size=14))
+def test_law_texts_from_a_common_multiple_equal_pythons(seed, bits, entries):
+    # denominators C / g (a law in lowest terms), mixed with unrelated long ones, short ones and integers;
+    # Python's own str(Fraction) is the second method
+    rng = random.Random(seed)
+    common = (rng.getrandbits(bits) | 1 << (bits - 1)) * 2 * 3 * 5 * 7 * (2**61 - 1) * (10**20 + 39) * 3**100 * (2**400 + 1)
+    values = []
+    for p, cofactors, kind in entries:
+        g = 1
+        for c in cofactors:
+            g *= c
+        if kind == "shared":
+            values.append(F(p, common // g))
+        elif kind == "unrelated":
+            values.append(F(p, rng.getrandbits(bits) | 1 << (bits - 1)))
+        elif kind == "short":
+            values.append(F(p, g))
+        else:
+            values.append(p)
+    with _unlimited_digits():
+        assert format_rationals(values) == [str(F(v)) for v in values]
+
+
+def test_law_denominators_written_from_one_conversion(monkeypatch):
+    # 40 denominators C / g_k with short numerators: one long radix conversion (C's), not 40
+    common = 7**6000 * 2**20 * 3**10  # 16,900 bits
+    values = [F(k + 1, common // (2 ** (k % 20) * 3 ** (k % 10))) for k in range(40)]
+    long_conversions = []
+    real = rationals.int_to_text
+
+    def counting(n: int) -> str:
+        if n.bit_length() >= rationals._SHARED_DENOMINATOR_BITS:
+            long_conversions.append(n)
+        return real(n)
+
+    monkeypatch.setattr(rationals, "int_to_text", counting)
+    with _unlimited_digits():
+        assert format_rationals(values) == [str(v) for v in values]
+    assert len(long_conversions) == 1
+
+
+def test_exact_law_texts_equal_one_by_one():
+    pi = solve(Instance(law("1/4", "3/4"), 100, F(1, 3)), certify="none").stationary[0]  # 24,658-bit denominators
+    assert max(v.denominator.bit_length() for v in pi) > rationals._SHARED_DENOMINATOR_BITS
+    assert format_rationals(pi) == [format_rational(v) for v in pi]
 
 
 # ----------------------------------------------------------------------------- lowest terms
