@@ -88,10 +88,12 @@ def test_law_texts_from_a_common_multiple_equal_pythons(seed, bits, entries):
         assert format_rationals(values) == [str(F(v)) for v in values]
 
 
-def test_law_denominators_written_from_one_conversion(monkeypatch):
-    # 40 denominators C / g_k with short numerators: one long radix conversion (C's), not 40
-    common = 7**6000 * 2**20 * 3**10  # 16,900 bits
-    values = [F(k + 1, common // (2 ** (k % 20) * 3 ** (k % 10))) for k in range(40)]
+def test_law_denominators_written_from_one_conversion_per_law(monkeypatch):
+    # three laws one after the other (an evolution's generations), 40 denominators C_i / g_k each with
+    # short numerators: one long radix conversion per law (its C_i), not 40
+    values = []
+    for common in (7**6000 * 2**20 * 3**10, 7**7000 * 2**20 * 3**10, 7**6000 * 5**400 * 2**20 * 3**10):  # 16,900+ bits
+        values += [F(k + 1, common // (2 ** (k % 20) * 3 ** (k % 10))) for k in range(40)]
     long_conversions = []
     real = rationals.int_to_text
 
@@ -103,7 +105,7 @@ def test_law_denominators_written_from_one_conversion(monkeypatch):
     monkeypatch.setattr(rationals, "int_to_text", counting)
     with _unlimited_digits():
         assert format_rationals(values) == [str(v) for v in values]
-    assert len(long_conversions) == 1
+    assert len(long_conversions) == 3
 
 
 def test_exact_law_texts_equal_one_by_one():
