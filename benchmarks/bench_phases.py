@@ -10,7 +10,11 @@ replaced are timed on the same inputs, one after the other, and their outputs co
   (``moments_pair.line_recursion_in_pair``);
 * inversion: binomial inversion term by term (``_binomial_inversion``) and as one FLINT
   Taylor shift (``flint_binomial_inversion``);
+* product mod C (the heart of lowest terms): ``x * y % C`` on FLINT integers and FLINT's
+  residues (``fmpz_mod_ctx``), one worker;
 * lowest terms: the batch reduction with one worker and with all (``COLLAPSE_REF_WORKERS``);
+* shared texts: the law's ``"p/q"`` texts one by one (``format_rational``) and with the
+  denominators written from their common multiple (``format_rationals``), one worker;
 * digits: the decimal texts of the answer with one worker and with all.
 
 Then, beyond d = 2:
@@ -50,6 +54,7 @@ from reference.moments import (
     flint_binomial_inversion,
 )
 from reference.moments_pair import line_recursion_in_pair
+from reference.rationals import format_rational, format_rationals
 from reference.serialise import rationals
 
 
@@ -184,9 +189,29 @@ def main() -> None:
         for v in law:
             den = den.lcm(flint.fmpz(v.denominator))
         nums = [flint.fmpz(v.numerator) * (den // v.denominator) for v in law]
+        def product_by_remainders() -> int:
+            product = flint.fmpz(1)
+            for x in nums:
+                if x:
+                    product = product * x % den
+            return int(product)
+
+        def product_by_residues() -> int:
+            residue = flint.fmpz_mod_ctx(den)(1)
+            for x in nums:
+                if x:
+                    residue = residue * x
+            return int(residue)
+
+        base, prod1 = timed(product_by_remainders)
+        fast, prod2 = timed(product_by_residues)
+        print(f"{n:>4} {'product mod C':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {prod1 == prod2}")
         base, red = timed(with_workers(1, lambda: lowest_terms(nums, den)))
         fast, red2 = timed(with_workers(cores, lambda: lowest_terms(nums, den)))
         print(f"{n:>4} {'lowest terms':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {red == red2}")
+        base, one_by_one = timed(lambda: [format_rational(v) for v in law])
+        fast, shared = timed(lambda: format_rationals(law))
+        print(f"{n:>4} {'shared texts':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {one_by_one == shared}")
         base, texts = timed(with_workers(1, lambda: rationals(law)))
         fast, texts2 = timed(with_workers(cores, lambda: rationals(law)))
         print(f"{n:>4} {'digits':<14} {base:>11.3f} {fast:>8.3f} {base / fast:>6.1f}x  {texts == texts2}")

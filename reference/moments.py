@@ -197,21 +197,21 @@ def fraction_free_stationary(a: Sequence[Any], b: Any, c: Any, samples: int, one
     suffix = [one] * (n + 2)
     for i in range(n, 0, -1):
         suffix[i] = suffix[i + 1] * d_factors[i]
-    if coords == 1:  # d = 2: one line of moments, P_j from P_0 .. P_{j-1}
-        rows = [tables[0][j] for j in range(n + 1)]
-        line = line_recursion_in_pair(rows, d_factors, f_factors, n, progress) if pair else None
-        if line is None:  # one process (or the partner could not help)
-            line = _line_recursion(rows, d_factors, f_factors, n, progress)
-        scaled = {(j,): p * suffix[j + 1] for j, p in enumerate(line)}
-    else:
-        scaled = _factorised_recursion(tables, d_factors, f_factors, suffix, n, zero, one, progress)
     # B_l = P_l (D_{|l|+1} ... D_N) (N!/prod l!) / (Delta_N N!), then invert coordinate by coordinate
     f: dict[Index, Any] = {}
-    for l, p in scaled.items():
-        weight = factorial(n)
-        for lx in l:
-            weight //= factorial(lx)
-        f[l] = p * weight
+    if coords == 1:  # d = 2: one line of moments, P_j from P_0 .. P_{j-1}
+        rows = [tables[0][j] for j in range(n + 1)]
+        weights = [suffix[j + 1] * (factorial(n) // factorial(j)) for j in range(n + 1)]
+        line = line_recursion_in_pair(rows, d_factors, f_factors, n, progress, scale=weights) if pair else None
+        if line is None:  # one process (or the partner could not help)
+            line = [p * w for p, w in zip(_line_recursion(rows, d_factors, f_factors, n, progress), weights, strict=True)]
+        f = {(j,): v for j, v in enumerate(line)}
+    else:
+        for l, p in _factorised_recursion(tables, d_factors, f_factors, suffix, n, zero, one, progress).items():
+            weight = factorial(n)
+            for lx in l:
+                weight //= factorial(lx)
+            f[l] = p * weight
     invert = binomial_inversion or _binomial_inversion
     for x in range(coords):
         lines: dict[Index, list[Any]] = {}  # the other coordinates -> values along coordinate x

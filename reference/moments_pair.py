@@ -17,7 +17,8 @@ from typing import Any
 
 
 def line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factors: list[Any], n: int,
-                           progress: Callable[[int, int], None] | None = None) -> list[Any] | None:
+                           progress: Callable[[int, int], None] | None = None,
+                           scale: list[Any] | None = None) -> list[Any] | None:
     """The d = 2 recursion of :func:`reference.moments.fraction_free_stationary`, ``P_0 .. P_N``, on two cores.
 
     The same Horner sums ``acc_j = (..(T(j,0) P_0) D_1 + T(j,1) P_1) D_2 + ..) + T(j,j-1) P_{j-1}``
@@ -27,8 +28,11 @@ def line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factor
     ones; whoever finishes ``acc_{t+1}`` sends ``P_{t+1}`` before its other steps, so the
     partners wait for each other only briefly.  Each ``acc_j`` goes through exactly the
     operations of the serial loop, so the integers are identical (tested).  FLINT
-    integers only (they travel as Python integers).  Returns None if the partner cannot
-    start or dies (the caller then computes alone).
+    integers only (they travel as Python integers).  With ``scale``, returns
+    ``P_j scale[j]`` instead, each process multiplying its own ``j`` (the caller's next
+    step, one long product per ``j``: 28 ms of a 0.45 s answer at N = 200 when done in
+    one process).  Returns None if the partner cannot start or dies (the caller then
+    computes alone).
     """
     import flint
 
@@ -54,7 +58,13 @@ def line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factor
                     step(j, t)
             if progress is not None and me == 0:
                 progress(t, n)
-        return line
+        if scale is None:
+            return line
+        if me == 1:  # the partner's products, in order of j, while the caller makes its own
+            for j in mine:
+                channel.send(int(line[j] * scale[j]))
+            return line
+        return [line[j] * scale[j] if j % 2 == 0 else flint.fmpz(channel.recv()) for j in range(n + 1)]
 
     try:
         return run_pair(work)
