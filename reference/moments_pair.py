@@ -1,4 +1,6 @@
-"""The d = 2 moment recursion of :mod:`reference.moments` on two cores (forked partner process).
+"""The d = 2 recursions on two cores (forked partner process): the moment recursion of
+:mod:`reference.moments` (λ > 0) and the back substitution of
+:func:`reference.absorption.neutral_absorption_times` (λ = 0).
 
 It computes exactly the integers of the serial loop in
 :func:`reference.moments.fraction_free_stationary` (the tests compare them), on FLINT
@@ -71,3 +73,56 @@ def line_recursion_in_pair(rows: list[list[Any]], d_factors: list[Any], f_factor
     except (OSError, RuntimeError):  # no fork, or the partner died (killed, out of memory): the caller computes alone
         return None
 
+
+
+def neutral_back_substitution_in_pair(n: int, e: list[Any], stirling: list[list[Any]],
+                                      finish: Callable[[int, Any, Any, Any], tuple[Any, Any]],
+                                      progress: Callable[[int, int], None] | None = None
+                                      ) -> tuple[list[Any], list[Any]] | None:
+    """The back substitution of :func:`reference.absorption._back_substitution` on two cores.
+
+    The same Horner sums ``acc_i`` (columns ``l = N, N-1, .., i+1``), computed column by
+    column: once ``w_l`` and the cancelled ``e_l`` are known, every open ``acc_i``
+    (``i < l``) takes its step ``l``.  This process keeps the even ``i``, a forked partner
+    the odd ones; whoever completes ``acc_{l-1}`` finishes ``w_{l-1}`` and sends it (with
+    ``e_{l-1}``) before its other steps.  Every ``acc_i`` sees the operations of the serial
+    loop in the same order, so the integers are identical (tested).  FLINT integers only.
+    Returns ``(w, e)``, or None if the partner cannot start or dies (the caller then
+    computes alone).
+    """
+    import flint
+
+    from .parallel import run_pair
+
+    def work(me: int, channel: Any) -> tuple[list[Any], list[Any]]:
+        local = list(e)
+        zero = local[0] * 0
+        w: list[Any] = [zero] * (n + 1)
+        acc: dict[int, Any] = {}
+        mine = [i for i in range(2, n + 1) if i % 2 == me]
+        suffix_next = zero + 1  # e_{l+1} ... e_N
+
+        def column(i: int, l: int) -> None:
+            acc[i] = stirling[n][i] * w[n] if l == n else acc[i] * local[l] + stirling[l][i] * w[l]
+
+        for l in range(n, 1, -1):
+            if l % 2 == me:
+                w[l], local[l] = finish(l, acc.pop(l, zero), suffix_next, local[l])
+                channel.send(int(w[l]))
+                channel.send(int(local[l]))
+            else:
+                w[l], local[l] = flint.fmpz(channel.recv()), flint.fmpz(channel.recv())
+            suffix_next = suffix_next * local[l]
+            if l - 1 >= 2 and (l - 1) % 2 == me:
+                column(l - 1, l)  # the next w first: the partner may be waiting for it
+            for i in mine:
+                if i < l - 1:
+                    column(i, l)
+            if progress is not None and me == 0:
+                progress(n - l + 1, n - 1)
+        return w, local
+
+    try:
+        return run_pair(work)
+    except (OSError, RuntimeError):  # no fork, or the partner died: the caller computes alone
+        return None

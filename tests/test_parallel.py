@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from reference import parallel
 from reference.cli import main
+from reference.absorption import neutral_absorption_times
 from reference.errors import InputError
 from reference.lowest_terms import lowest_terms
 from reference.moments import exact_stationary_law, fraction_free_stationary
@@ -94,6 +95,12 @@ def test_line_recursion_in_pair_equals_the_serial_recursion(n, a, b, c):
     args = ([flint.fmpz(a)], flint.fmpz(b), flint.fmpz(c * n + b * n), n, flint.fmpz(1))
     serial = fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y))
     assert fraction_free_stationary(*args, cancel=lambda x, y: x.gcd(y), pair=True) == serial
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.integers(min_value=1, max_value=45))
+def test_neutral_back_substitution_in_pair_equals_the_serial_one(n):
+    assert neutral_absorption_times(n, pair=True) == neutral_absorption_times(n, pair=False)
 
 
 def test_exact_law_with_one_and_two_workers(monkeypatch):
