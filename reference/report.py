@@ -28,12 +28,10 @@ def cell(x: Fraction, digits: int = 6) -> str:
         return format_rational(x)
     bits = x.numerator.bit_length(), x.denominator.bit_length()
     # at least (bits - 1) log10(2) + 1 digits each: a long rational is elided without writing its digits
-    if sum((b - 1) * 30102 // 100000 + 1 for b in bits) + 1 > MAX_EXACT_CHARS:
+    long = sum((b - 1) * 30102 // 100000 + 1 for b in bits) + 1 > MAX_EXACT_CHARS
+    exact = None if long else format_rational(x)
+    if exact is None or len(exact) > MAX_EXACT_CHARS:
         exact = f"<{bits[0]}-bit/{bits[1]}-bit rational; --json for exact>"
-    else:
-        exact = format_rational(x)
-        if len(exact) > MAX_EXACT_CHARS:
-            exact = f"<{bits[0]}-bit/{bits[1]}-bit rational; --json for exact>"
     small = x != 0 and abs(x) < Fraction(1, 10**digits)  # tails: scientific notation, not 0.000000
     return f"{exact} ≈ {format_scientific(x, 3) if small else format_decimal(x, digits)}"
 
