@@ -279,7 +279,7 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
             for k, t in zip(chain.labels, chain.expected_absorption_times, strict=True):
                 by_count[k[0]] = t  # type: ignore[index]
             test = absorption_identity_test(instance.samples, by_count)
-            absorption = "by the same modular identity test at every state (t = 1 + P t, h = P h)"
+            absorption = "by a modular identity test at every state (t = 1 + P t, h = P h; all states at once modulo each prime)"
         else:  # every kernel row modulo 31-bit primes
             test = neutral_identity_test(instance.samples, chain.labels, chain.expected_absorption_times)  # type: ignore[arg-type]
             absorption = "by a modular identity test at every state (t = 1 + P t, h = P h; every kernel row modulo each prime)"
