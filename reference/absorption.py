@@ -39,7 +39,7 @@ from fractions import Fraction
 from math import comb, factorial, lcm, perm, prod
 from typing import Any
 
-from .errors import CheckFailed
+from .errors import CheckFailed, InputError
 from .identity import TARGET_ERROR, IdentityTest
 from .lowest_terms import coprime_fraction, lowest_terms
 from .moments import PAIR_FROM_SAMPLES
@@ -408,31 +408,39 @@ def neutral_identity_test(samples: int, types: Sequence[Sequence[int]], times: S
         bound *= eps
     all_primes = flint.fmpz(prod(chosen))  # one remainder of each long number (FLINT's), then short ones
     shared = [int(flint.fmpz(x) % all_primes) for x in num]
+    transient = np.array([i for i in range(len(types)) if i not in vertices], dtype=np.int64)
+    if len(types) * max(n, 1) >= 2**32:  # the unreduced sums of P h below would not fit int64
+        raise InputError(f"{len(types)} states with N = {n} are beyond the modular identity test")
+    block = max(1, _BLOCK_ENTRIES // len(types))  # rows of A per numpy step (~8 MB each)
     bound, primes = Fraction(1), []
     for p in chosen:
         primes.append(p)
         bound *= eps
-        residues = [x % p for x in shared]
-        t = np.array(residues, dtype=np.int64)
+        t = np.array([x % p for x in shared], dtype=np.int64)
         mult = np.array([m % p for m in multinomials], dtype=np.int64)
         powers = np.ones((n + 1, n + 1), dtype=np.int64)  # powers[a, b] = a^b mod p
         for b in range(1, n + 1):
             powers[:, b] = powers[:, b - 1] * np.arange(n + 1, dtype=np.int64) % p
         scale, x_mod = pow(n, n, p), den % p
-        for i, k in enumerate(types):
-            if i in vertices:
-                continue
-            row = mult
-            for x, kx in enumerate(k):
-                row = row * powers[kx][coords[:, x]] % p
-            if (int((row * t % p).sum()) - scale * (residues[i] - x_mod)) % p:
-                return IdentityTest(False, tuple((q, ()) for q in primes), bound,
-                                    f"t = 1 + P t fails at state {i} modulo {p}")
+        for start in range(0, len(transient), block):
+            at = transient[start:start + block]
+            ks = coords[at]  # the block's states, one row of A (mod p) each
+            rows = np.broadcast_to(mult, (len(at), len(types)))
             for x in range(size):
-                if (int((row * coords[:, x] % p).sum()) - scale * k[x]) % p:
+                rows = rows * powers[ks[:, x:x + 1], coords[:, x]] % p
+            wrong = np.flatnonzero((rows * t % p).sum(axis=1) % p != scale * ((t[at] - x_mod) % p) % p)
+            if wrong.size:
+                return IdentityTest(False, tuple((q, ()) for q in primes), bound,
+                                    f"t = 1 + P t fails at state {at[wrong[0]]} modulo {p}")
+            for x in range(size):  # entries below 2^31 times counts up to N: no reduction before the sum
+                wrong = np.flatnonzero((rows * coords[:, x]).sum(axis=1) % p != scale * ks[:, x] % p)
+                if wrong.size:
                     return IdentityTest(False, tuple((q, ()) for q in primes), bound,
-                                        f"P h = h fails at state {i}, point {x}, modulo {p}")
+                                        f"P h = h fails at state {at[wrong[0]]}, point {x}, modulo {p}")
     return IdentityTest(True, tuple((q, ()) for q in primes), bound)
+
+
+_BLOCK_ENTRIES = 1 << 20
 
 
 def error_per_trial_31(beta: int) -> Fraction:
