@@ -23,8 +23,8 @@ from .serialise import chain_to_json, dump_parts, dumps, evolution_to_json, matr
 from .parallel import workers
 from .progress import SHOW_AFTER_SECONDS, terminal_note, terminal_progress
 from .sizeguard import OVERRIDE_FLAG, check_size, estimate_chain, estimate_instance
-from .solution import (CERTIFY_MODES, METHODS, Solution, certify_solution, evolve, fast_path_applies, lumping_applies,
-                       moments_apply, solve)
+from .solution import (CERTIFY_MODES, METHODS, Solution, certify_mode, certify_solution, evolve, fast_path_applies,
+                       lumping_applies, moments_apply, solve)
 from .typespace import number_of_types
 
 PROG = "collapse-ref"
@@ -165,19 +165,21 @@ def _cmd_solve(args: argparse.Namespace) -> str | list[str]:
     estimate = estimate_instance(inst, moments=fast, kernel=args.kernel)
     check_size(estimate, args.allow_large)
     progress = terminal_progress("order") if estimate.seconds > SHOW_AFTER_SECONDS else None
-    if args.json and not args.latex:
-        # the law first, then its digits begun on the other cores while this process certifies it
-        sol = solve(inst, backend=args.backend, method=args.method, certify="none", progress=progress)
-        texts = start_matrix(sol.stationary)
-        try:
-            sol = certify_solution(sol, args.certify)
-        except BaseException:
+    mode = certify_mode(args.certify, inst)  # refused before any work
+    sol = solve(inst, backend=args.backend, method=args.method, certify="none", progress=progress)
+    # for --json the digits of the law are begun on the other cores while this process certifies it
+    texts = start_matrix(sol.stationary) if args.json and not args.latex else None
+    if progress is not None:
+        terminal_note(f"  computed; certifying (--certify {mode})")
+    try:
+        sol = certify_solution(sol, mode)
+    except BaseException:
+        if texts is not None:
             texts.discard()
-            raise
-        _note_solved(sol, progress)
-        return dump_parts(solution_to_json(sol, kernel=args.kernel, stationary=texts.result()))
-    sol = solve(inst, backend=args.backend, method=args.method, certify=args.certify, progress=progress)
+        raise
     _note_solved(sol, progress)
+    if texts is not None:
+        return dump_parts(solution_to_json(sol, kernel=args.kernel, stationary=texts.result()))
     if args.latex:
         return solution_latex(sol, kernel=args.kernel)
     return solution_report(sol, digits=digits, kernel=args.kernel)

@@ -229,7 +229,7 @@ def solve(instance: Instance, backend: str = "flint", certify: bool | str = "aut
     """
     if method not in METHODS:
         raise InputError(f"method {method!r} is unknown; allowed: {', '.join(METHODS)}")
-    mode = _certify_mode(certify, instance)  # refused before any work
+    mode = certify_mode(certify, instance)  # refused before any work
     if method == "moments" and not moments_apply(instance):
         raise InputError("--method moments needs the paper's estimator and mixing and lam > 0; use dense or auto")
     chain = build_chain(instance, backend=backend)
@@ -245,7 +245,7 @@ def certify_solution(solution: Solution, certify: bool | str = "auto") -> Soluti
     half of :func:`solve`; ``solve(..., certify="none")`` then this is ``solve(...)``).
     A failed check raises :class:`~reference.errors.CheckFailed`."""
     instance, chain = solution.instance, solution.chain
-    mode = _certify_mode(certify, instance)
+    mode = certify_mode(certify, instance)
     if mode == "auto":
         mode = "identity" if paper_model(instance) and full_check_seconds(chain) > FULL_CHECK_BUDGET_SECONDS else "full"
     certification = Certification("none")
@@ -257,8 +257,9 @@ def certify_solution(solution: Solution, certify: bool | str = "auto") -> Soluti
     return replace(solution, certification=certification)
 
 
-def _certify_mode(certify: bool | str, instance: Instance) -> str:
-    """The certificate mode named by ``certify`` (``True`` = full, ``False`` = none), checked against the instance."""
+def certify_mode(certify: bool | str, instance: Instance) -> str:
+    """The certificate mode named by ``certify`` (``True`` = full, ``False`` = none), checked
+    against the instance (callers that certify later call it first, to refuse before any work)."""
     mode = {True: "full", False: "none"}.get(certify, certify) if isinstance(certify, bool) else certify
     if mode not in CERTIFY_MODES:
         raise InputError(f"certify {certify!r} is unknown; allowed: {', '.join(CERTIFY_MODES)}")

@@ -199,3 +199,17 @@ def test_moments_command(capsys):
     assert data["factorial_moments"][0] == [[1], "1250"]
     assert main(["moments", "--target", "1/2,1/2", "--samples", "3", "--lam", "0", "--order", "2"]) == 2
     assert "lam > 0" in capsys.readouterr().err
+
+
+def test_an_impossible_certificate_is_refused_before_any_work(monkeypatch, capsys):
+    import reference.cli as cli
+
+    def never(*args, **kwargs):
+        raise AssertionError("solve ran before the certificate mode was checked")
+
+    monkeypatch.setattr(cli, "solve", never)
+    for extra in ([], ["--json"]):
+        code = main(["solve", "--target", "1/2,1/2", "--samples", "4", "--lam", "1/3", "--estimator", "additive:1",
+                     "--certify", "identity", *extra])
+        err = capsys.readouterr().err
+        assert code == 2 and "--certify identity needs the paper's estimator" in err and len(err.strip().splitlines()) == 1

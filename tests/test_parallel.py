@@ -143,6 +143,7 @@ def test_progress_lines_on_a_terminal(monkeypatch, capsys):
     capsys.readouterr()
     text = err.getvalue()
     assert "order 160/160\n" in text and "solved (certificate: identity); writing the answer" in text
+    assert text.index("order 160/160") < text.index("computed; certifying (--certify auto)") < text.index("solved")
 
 
 def test_no_fork_from_a_threaded_process():
