@@ -364,17 +364,21 @@ def neutral_identity_test(samples: int, types: Sequence[Sequence[int]], times: S
                           rng: random.Random | None = None, target_error: Fraction = TARGET_ERROR) -> IdentityTest:
     """:func:`absorption_identity_test` for any number of points: ``t = 1 + P t`` at every
     type that is not a vertex, ``t = 0`` at the vertices, and ``P h_x = h_x`` for
-    ``h_x(k) = k_x / N``, every state, modulo random primes ``p`` in ``[2^30, 2^31)``.
+    ``h_x(k) = k_x / N``, modulo random primes ``p`` in ``[2^30, 2^31)``.
 
     With ``t = T / X`` and the integer kernel ``A[k][j] = (N! / prod j_x!) prod_x k_x^{j_x}``
-    (``N^N P``), the identities are ``sum_j A[k][j] T_j = N^N (T_k - X)`` and
-    ``sum_j A[k][j] j_x = N^N k_x``.  Each trial builds every row of ``A`` modulo ``p``
-    (numpy ``int64``: residues below ``2^31``, so a product of two stays below ``2^62`` and
-    a row's sum of reduced products below ``2^44``; no float is involved) and checks every
-    state.  A wrong ``t`` leaves some non-zero integer ``w_k`` of fewer than ``beta`` bits,
-    divisible by at most ``beta / 30`` primes of the range, so one trial passes it with
-    probability at most ``ceil(beta / 30) / K`` (``K`` :data:`PRIMES_31_AT_LEAST`);
-    trials are added until the product is below ``target_error``.
+    (``N^N P``), the first identity is ``sum_j A[k][j] T_j = N^N (T_k - X)`` at every
+    transient ``k``: the left side is a homogeneous polynomial in ``k``, evaluated at every
+    type at once modulo ``p`` (:class:`reference.type_polynomials.TypeGrid`, numpy
+    ``int64``, no float).  A wrong ``t`` leaves some non-zero integer ``w_k`` of fewer than
+    ``beta`` bits, divisible by at most ``beta / 30`` primes of the range, so one trial
+    passes it with probability at most ``ceil(beta / 30) / K`` (``K``
+    :data:`PRIMES_31_AT_LEAST`); trials are added until the product is below
+    ``target_error``.  ``P h_x = h_x`` at every state is the polynomial identity
+    ``sum_j (N! / prod j_x!) j_x z^j = N z_x (z_0 + .. + z_{d-1})^{N-1}`` (the multinomial
+    theorem, differentiated) at the types; each trial tests it at a random point of
+    ``F_p^d`` (a false identity of degree ``N`` would pass with probability at most
+    ``N / p``, Schwartz–Zippel).
 
     >>> from reference.typespace import iter_types
     >>> types = list(iter_types(2, 3))   # (2,0,0) (1,1,0) (1,0,1) (0,2,0) (0,1,1) (0,0,2)
@@ -387,6 +391,8 @@ def neutral_identity_test(samples: int, types: Sequence[Sequence[int]], times: S
     import flint
     import numpy as np
 
+    from .type_polynomials import TypeGrid
+
     rng = rng or random.SystemRandom()
     n, size = samples, len(types[0])
     den = lcm(*(t.denominator for t in times))
@@ -394,10 +400,13 @@ def neutral_identity_test(samples: int, types: Sequence[Sequence[int]], times: S
     vertices = {i for i, k in enumerate(types) if n in k}
     if any(num[i] for i in vertices):
         return IdentityTest(False, (), Fraction(0), "t is not 0 at the vertices")
+    if len(types) * max(n, 1) >= 2**32:  # the unreduced sums of the P h test below would not fit int64
+        raise InputError(f"{len(types)} states with N = {n} are beyond the modular identity test")
     top = max((abs(x) for x in num), default=0).bit_length() + den.bit_length()
     beta = len(types).bit_length() + n * max(n, 2).bit_length() + top + 2
     eps = error_per_trial_31(beta)
-    coords = np.array(types, dtype=np.int64)  # coords[:, x] = j_x of every state j
+    grid = TypeGrid(n, types)
+    coords = grid.coords
     multinomials = [factorial(n) for _ in types]
     for i, k in enumerate(types):
         for kx in k:
@@ -409,38 +418,29 @@ def neutral_identity_test(samples: int, types: Sequence[Sequence[int]], times: S
     all_primes = flint.fmpz(prod(chosen))  # one remainder of each long number (FLINT's), then short ones
     shared = [int(flint.fmpz(x) % all_primes) for x in num]
     transient = np.array([i for i in range(len(types)) if i not in vertices], dtype=np.int64)
-    if len(types) * max(n, 1) >= 2**32:  # the unreduced sums of P h below would not fit int64
-        raise InputError(f"{len(types)} states with N = {n} are beyond the modular identity test")
-    block = max(1, _BLOCK_ENTRIES // len(types))  # rows of A per numpy step (~8 MB each)
     bound, primes = Fraction(1), []
     for p in chosen:
         primes.append(p)
         bound *= eps
         t = np.array([x % p for x in shared], dtype=np.int64)
         mult = np.array([m % p for m in multinomials], dtype=np.int64)
-        powers = np.ones((n + 1, n + 1), dtype=np.int64)  # powers[a, b] = a^b mod p
-        for b in range(1, n + 1):
-            powers[:, b] = powers[:, b - 1] * np.arange(n + 1, dtype=np.int64) % p
         scale, x_mod = pow(n, n, p), den % p
-        for start in range(0, len(transient), block):
-            at = transient[start:start + block]
-            ks = coords[at]  # the block's states, one row of A (mod p) each
-            rows = np.broadcast_to(mult, (len(at), len(types)))
-            for x in range(size):
-                rows = rows * powers[ks[:, x:x + 1], coords[:, x]] % p
-            wrong = np.flatnonzero((rows * t % p).sum(axis=1) % p != scale * ((t[at] - x_mod) % p) % p)
-            if wrong.size:
+        image = grid.evaluate(mult * t % p, p)  # sum_j A[k][j] T_j mod p at every type k
+        wrong = np.flatnonzero(image[transient] != scale * ((t[transient] - x_mod) % p) % p)
+        if wrong.size:
+            return IdentityTest(False, tuple((q, ()) for q in primes), bound,
+                                f"t = 1 + P t fails at state {transient[wrong[0]]} modulo {p}")
+        z = [rng.randrange(p) for _ in range(size)]  # P h = h: the differentiated multinomial theorem at z
+        monomials = mult
+        for x in range(size):
+            z_powers = np.array([pow(z[x], e, p) for e in range(n + 1)], dtype=np.int64)
+            monomials = monomials * z_powers[coords[:, x]] % p
+        total = pow(sum(z) % p, n - 1, p) if n >= 1 else 0
+        for x in range(size):  # residues below 2^31 times counts up to N, n N < 2^32 terms: no reduction before the sum
+            if int((monomials * coords[:, x]).sum()) % p != n * z[x] * total % p:
                 return IdentityTest(False, tuple((q, ()) for q in primes), bound,
-                                    f"t = 1 + P t fails at state {at[wrong[0]]} modulo {p}")
-            for x in range(size):  # entries below 2^31 times counts up to N: no reduction before the sum
-                wrong = np.flatnonzero((rows * coords[:, x]).sum(axis=1) % p != scale * ks[:, x] % p)
-                if wrong.size:
-                    return IdentityTest(False, tuple((q, ()) for q in primes), bound,
-                                        f"P h = h fails at state {at[wrong[0]]}, point {x}, modulo {p}")
+                                    f"P h = h fails for point {x} modulo {p}")
     return IdentityTest(True, tuple((q, ()) for q in primes), bound)
-
-
-_BLOCK_ENTRIES = 1 << 20
 
 
 def error_per_trial_31(beta: int) -> Fraction:

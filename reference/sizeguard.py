@@ -153,15 +153,20 @@ def _paper_model(instance: Instance) -> bool:
 def estimate_lumped(states: int, samples: int, size: int, entry_bits: int) -> Estimate:
     """Cost of ``lam = 0``, ``d >= 3`` (``solution.collapse_by_lumping``): the times by back
     substitution in the falling-factorial basis, then the modular identity test of
-    :func:`reference.absorption.neutral_identity_test` (every kernel row modulo ~20 primes
-    of 31 bits, numpy ``int64``; with ``--certify full`` the rows in exact integers instead,
-    which :func:`estimate_chain` models).  Calibrated by single runs (d = 3, N = 30, 60, 100:
-    0.35, 1.4, 9.0 s; d = 4, N = 20, 30: 1.1, 6.7 s): ``~4e-9 n N^2.5`` s for the back
-    substitution and ``~6e-8 n^2 (d + 2)`` s for the test; memory about ``6 n N^2`` bytes
-    (the answer's numbers grow like ``N^2``: 66 MB at d = 3, N = 60, 278 MB at N = 100, this
-    process alone), twice that when the answer's digits go to a forked worker.
+    :func:`reference.absorption.neutral_identity_test` (7-10 primes of 31 bits, each an
+    evaluation of :class:`reference.type_polynomials.TypeGrid`; with ``--certify full`` the
+    rows in exact integers instead, which :func:`estimate_chain` models).  ``~4e-9 n N^2.5``
+    s for the back substitution (single runs at d = 3, N = 30, 60, 100; d = 4, N = 20, 30);
+    for the test ``~2.5e-9`` s per numpy operation, ``3 (N + 1) H P + 3 (d - 1) n H`` of them
+    per trial (``H`` heads of ``d - 2`` coordinates, ``P`` pairs), 10 trials (fitted at
+    d = 3, N = 60, 100; d = 4, N = 30; d = 5, N = 15: 1.5-2.0e-9, taken 1.25x).  Memory
+    about ``6 n N^2`` bytes (the answer's numbers grow like ``N^2``: 66 MB at d = 3,
+    N = 60, 278 MB at N = 100, this process alone), twice that when the answer's digits go
+    to a forked worker.
     """
-    seconds = 0.3 + 4e-9 * states * samples**2.5 + 6e-8 * states * states * (size + 2)
+    heads, pairs = comb(samples + size - 2, size - 2), (samples + 1) * (samples + 2) // 2
+    test = 10 * 2.5e-9 * (3 * (samples + 1) * heads * pairs + 3 * (size - 1) * states * heads)
+    seconds = 0.3 + 4e-9 * states * samples**2.5 + test
     memory = 6 * states * samples * samples * max(1.0, log2(max(samples, 2)) / 6.6) + 60e6
     if states * max(entry_bits, 64) * 16 >= 8e6:  # the times have ~16x a kernel entry's bits: digits split
         memory *= 2

@@ -3,6 +3,8 @@
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reference import Instance, evolve, solve
 from tests.conftest import law
@@ -177,9 +179,34 @@ def test_back_substitution_in_several_coordinates_reduces_to_two_points(n):
     assert neutral_absorption_times_multi(n, 2) == neutral_absorption_times(n)
 
 
-@pytest.mark.parametrize("n, d", [(4, 3), (6, 3), (4, 4)])
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 7), st.integers(2, 6), st.integers(0, 2**32))
+def test_type_polynomial_at_every_type_equals_the_rows_summed_one_by_one(n, d, seed):
+    # TypeGrid.evaluate (contracted over the last two coordinates, Horner in their ratio)
+    # against sum_j c_j prod_x k_x^{j_x} written out per type with Python integers
+    import random
+
+    from reference.type_polynomials import TypeGrid
+    from reference.typespace import iter_types
+
+    rng = random.Random(seed)
+    p = rng.choice([2**31 - 1, 2147483629, 1073741827])
+    types = list(iter_types(n, d))
+    coefficients = [rng.randrange(p) for _ in types]
+    expected = []
+    for k in types:
+        total = 0
+        for c, j in zip(coefficients, types, strict=True):
+            for kx, jx in zip(k, j, strict=True):
+                c = c * kx**jx % p
+            total += c
+        expected.append(total % p)
+    assert [int(v) for v in TypeGrid(n, types).evaluate(coefficients, p)] == expected
+
+
+@pytest.mark.parametrize("n, d", [(4, 3), (6, 3), (4, 4), (3, 5)])
 def test_modular_certificate_at_lam_zero_catches_any_single_wrong_time(n, d):
-    # lam = 0, d >= 3: the identity test modulo 31-bit primes (every kernel row, every state)
+    # lam = 0, d >= 3: the identity test modulo 31-bit primes (every transient state)
     # passes the exact times and fails one changed by 1/10^30 at any transient state
     import random
 
