@@ -22,10 +22,9 @@ sampling (``lam = 1``); equality iff ``lam = 1`` or ``N = 1``.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
-from reference.rationals import format_rational
+from reference.rationals import format_rational, weighted_sum
 
 from .analysis import Analysis
 from .certificate import Certificate, Condition
@@ -61,12 +60,12 @@ def check(an: Analysis) -> Certificate:
     for c, pi in enumerate(an.chain.stationary_distributions):
         support = [i for i, p in enumerate(pi) if p]
         mean = an.stationary_barycenters[c]
-        second = [[sum((pi[i] * laws[i][x] * laws[i][y] for i in support), Fraction(0)) for y in range(d)] for x in range(d)]
+        second = [[weighted_sum(pi, [law[x] * law[y] for law in laws]) for y in range(d)] for x in range(d)]
         cov = [[second[x][y] - target[x] * target[y] for y in range(d)] for x in range(d)]
         closed = [[((target[x] if x == y else 0) - target[x] * target[y]) / big_d for y in range(d)] for x in range(d)]
         quad_gap = sum(second[x][x] for x in range(d)) - sum(t * t for t in target)
         gs_expected = (1 - 1 / big_d) * gs_target
-        gs_pi = sum((pi[i] * (1 - sum(v * v for v in laws[i])) for i in support), Fraction(0))
+        gs_pi = weighted_sum(pi, [1 - sum(v * v for v in law) for law in laws])
         import mpmath
 
         with mpmath.workdps(DIGITS):

@@ -204,6 +204,20 @@ def common_denominator(values: Sequence[Fraction]) -> tuple[list[int], int]:
     return [int(flint.fmpz(v.numerator) * (big // q)) for v, q in zip(values, dens, strict=True)], int(big)
 
 
+def weighted_sum(weights: Sequence[Fraction], values: Sequence[Fraction]) -> Fraction:
+    """``sum_i weights[i] * values[i]``, exactly, as one integer sum over the two lists' common
+    denominators (:func:`common_denominator`).  A running :class:`~fractions.Fraction` sum
+    pays a gcd of the total per term: with an exact law's ~10^5-bit denominators as weights
+    that was 5 s of the degeneration check at d = 2, N = 160.
+
+    >>> weighted_sum([Fraction(1, 2), Fraction(1, 3), Fraction(1, 6)], [Fraction(1), Fraction(3, 4), Fraction(0)])
+    Fraction(3, 4)
+    """
+    wn, wd = common_denominator(weights)
+    vn, vd = common_denominator(values)
+    return Fraction(sum(a * b for a, b in zip(wn, vn, strict=True)), wd * vd)
+
+
 def format_rational(x: Fraction | int) -> str:
     """``"p/q"``, or ``"p"`` when the denominator is 1 (the JSON form of a rational).
 

@@ -81,3 +81,11 @@ def test_report_cell_elides_exactly_the_long_rationals(p, q, negative):
         assert shown.startswith(f"<{x.numerator.bit_length()}-bit/{x.denominator.bit_length()}-bit rational")
     else:
         assert shown.startswith(f"{text} ≈ ")
+
+
+@given(st.lists(st.tuples(st.fractions(), st.fractions()), max_size=12))
+def test_weighted_sum_equals_the_fraction_sum(pairs):
+    from reference.rationals import weighted_sum
+
+    weights, values = [w for w, _ in pairs], [v for _, v in pairs]
+    assert weighted_sum(weights, values) == sum((w * v for w, v in pairs), F(0))
