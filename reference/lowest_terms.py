@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from fractions import Fraction
+from functools import lru_cache
 from math import prod
 from typing import Any
 
@@ -137,28 +138,98 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
     product = one
     for p in (map_in_parts(product_mod, numerators) if worth else product_mod(numerators)):
         product = product * p % denominator
-    shared = denominator.gcd(product)
-    # C_h: strip the primes of `shared` from C, squaring the probe so it takes O(log) gcds
-    part, rest, probe = one, denominator, shared
+    part = _strip(denominator, denominator.gcd(product))[0]  # C_h
+    if part == 1:
+        return _divide_each(numerators, denominator, lambda x: one)
+    # C_h = S R: S made of primes below 2^16; R, the rest, often long and shared by a few entries only
+    smooth, rough = _strip(part, part.gcd(_small_primorial()))
+    sharing = _sharing_entries(numerators, rough) if rough.bit_length() >= ROUGH_SEARCH_FROM_BITS else None
+    if sharing is None:  # every entry's gcd with all of C_h
+        smooth, rough, sharing = part, one, set()
+
+    def gcd_of(item: tuple[int, Any]) -> Any:
+        k, x = item
+        if not x:
+            return one
+        g = (x % smooth).gcd(smooth) if smooth != 1 else one
+        return g * (x % rough).gcd(rough) if k in sharing else g
+
+    def reduce(items: Sequence[tuple[int, Any]]) -> list[tuple[int, int]]:
+        return _divide_each([x for _, x in items], denominator, [gcd_of(item) for item in items])
+
+    items = list(enumerate(numerators))
+    return map_in_parts(reduce, items) if worth else reduce(items)
+
+
+ROUGH_SEARCH_FROM_BITS = 2_000
+"""From this length on, the entries sharing a prime with the rough part ``R`` of ``C_h`` are
+found by a product tree instead of one gcd with ``R`` per entry."""
+
+
+def _strip(n: Any, probe: Any) -> tuple[Any, Any]:
+    """``(part, rest)``: ``n = part * rest`` where ``part`` holds every prime of ``probe`` (a
+    divisor of ``n``) to its full power in ``n``; the probe is squared each round, so it takes
+    ``O(log)`` gcds."""
+    part, rest = probe * 0 + 1, n
     while probe != 1:
         rest = rest // probe
         part = part * probe
         probe = rest.gcd(probe * probe)
-
-    def reduce(values: Sequence[Any]) -> list[tuple[int, int]]:
-        return _divide_each(values, denominator, lambda x: (x % part).gcd(part) if part != 1 else one)
-
-    return map_in_parts(reduce, numerators) if worth and part != 1 else reduce(numerators)
+    return part, rest
 
 
-def _divide_each(values: Sequence[Any], denominator: Any, gcd_of: Callable[[Any], Any]) -> list[tuple[int, int]]:
-    """``(x / g, C / g)`` as Python integers with ``g = gcd_of(x) = gcd(x, C)``; ``(0, 1)`` for 0."""
+@lru_cache(maxsize=1)
+def _small_primorial() -> Any:
+    """The product of the primes below ``2^16`` (94,000 bits)."""
+    import flint
+
+    return flint.fmpz.primorial_ui(1 << 16)
+
+
+def _sharing_entries(values: Sequence[Any], r: Any) -> set[int] | None:
+    """The indices ``k`` with ``gcd(values[k], r) != 1``, by a product tree modulo ``r``: a
+    subtree whose product is coprime to ``r`` holds no such entry and is not visited.  None
+    when more than an eighth of the entries share a prime with ``r`` (the search would then
+    cost more than one gcd per entry).
+
+    d = 3, N = 100: ``R`` has 11,500 bits and divides into 3 of 5,151 entries; one gcd with
+    it per entry cost 0.75 s, the tree ~n modular products of ``R``'s length.
+    """
+    import flint
+
+    ctx = flint.fmpz_mod_ctx(r)
+    level = [ctx(x) if x else ctx(1) for x in values]
+    levels = [level]
+    while len(level) > 1:
+        level = [level[i] * level[i + 1] if i + 1 < len(level) else level[i] for i in range(0, len(level), 2)]
+        levels.append(level)
+    found: set[int] = set()
+    limit = max(1, len(values) // 8)
+    stack = [(len(levels) - 1, 0)]
+    while stack:
+        depth, i = stack.pop()
+        if r.gcd(int(levels[depth][i])) == 1:
+            continue
+        if depth == 0:
+            found.add(i)
+            if len(found) > limit:
+                return None
+            continue
+        below = levels[depth - 1]
+        stack.extend((depth - 1, j) for j in (2 * i, 2 * i + 1) if j < len(below))
+    return found
+
+
+def _divide_each(values: Sequence[Any], denominator: Any,
+                 gcds: Callable[[Any], Any] | Sequence[Any]) -> list[tuple[int, int]]:
+    """``(x / g, C / g)`` as Python integers with ``g = gcd(x, C)`` (``gcds``: a function of
+    ``x``, or the values in order); ``(0, 1)`` for 0."""
     out = []
-    for x in values:
+    for k, x in enumerate(values):
         if not x:
             out.append((0, 1))
             continue
-        g = gcd_of(x)
+        g = gcds(x) if callable(gcds) else gcds[k]
         out.append((int(x // g), int(denominator // g)) if g != 1 else (int(x), int(denominator)))
     return out
 

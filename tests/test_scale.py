@@ -8,7 +8,7 @@ import json
 import random
 import sys
 from fractions import Fraction as F
-from math import gcd
+from math import gcd, prod
 
 import flint
 import pytest
@@ -128,6 +128,30 @@ def test_lowest_terms_equals_gcd_per_entry(numerators, primes, shared):
         for x, (p, q) in zip(numerators, got, strict=True):
             g = gcd(x, denominator) if x else denominator
             assert (p, q) == (x // g, denominator // g)
+
+
+_LARGE_PRIMES = [65537, 2**61 - 1, 10**20 + 39, 2**89 - 1, 2**107 - 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=10**25), st.lists(st.sampled_from(_LARGE_PRIMES), max_size=2),
+                          st.integers(0, 6)), min_size=1, max_size=40),
+       st.sampled_from([1, 60, 1000]))
+def test_lowest_terms_with_a_rough_shared_part_equals_gcd_per_entry(entries, search_from):
+    # C = (small primes) * (large primes): the entries sharing a large prime are found by the
+    # product tree (its threshold lowered to reach these sizes), the others skip that gcd;
+    # with many sharing entries the search gives up and every entry takes its gcd
+    from unittest import mock
+
+    import reference.lowest_terms as lt
+
+    denominator = 2**20 * 3**7 * 5 * prod(_LARGE_PRIMES) ** 2
+    numerators = [x * prod(q) * 2**e for x, q, e in entries]
+    with mock.patch.object(lt, "ROUGH_SEARCH_FROM_BITS", search_from):
+        got = lt.lowest_terms([flint.fmpz(x) for x in numerators], flint.fmpz(denominator))
+    for x, (p, q) in zip(numerators, got, strict=True):
+        g = gcd(x, denominator) if x else denominator
+        assert (p, q) == (x // g, denominator // g)
 
 
 @given(st.lists(st.tuples(st.integers(min_value=0, max_value=10**30), st.integers(0, 40), st.integers(0, 40),
