@@ -143,7 +143,17 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
         return _divide_each(numerators, denominator, lambda x: one)
     # C_h = S R: S made of primes below 2^16; R, the rest, often long and shared by a few entries only
     smooth, rough = _strip(part, part.gcd(_small_primorial()))
-    sharing = _sharing_entries(numerators, rough) if rough.bit_length() >= ROUGH_SEARCH_FROM_BITS else None
+    items = list(enumerate(numerators))
+    sharing = None
+    if rough.bit_length() >= ROUGH_SEARCH_FROM_BITS:  # one search per part, on all cores when worth it
+
+        def search(chunk: Sequence[tuple[int, Any]]) -> list[set[int] | None]:
+            found = _sharing_entries([x for _, x in chunk], rough)
+            return [None if found is None else {chunk[i][0] for i in found}]
+
+        found_by_part = map_in_parts(search, items) if worth else search(items)
+        if all(found is not None for found in found_by_part):
+            sharing = set().union(*found_by_part)
     if sharing is None:  # every entry's gcd with all of C_h
         smooth, rough, sharing = part, one, set()
 
@@ -157,7 +167,6 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
     def reduce(items: Sequence[tuple[int, Any]]) -> list[tuple[int, int]]:
         return _divide_each([x for _, x in items], denominator, [gcd_of(item) for item in items])
 
-    items = list(enumerate(numerators))
     return map_in_parts(reduce, items) if worth else reduce(items)
 
 

@@ -126,6 +126,20 @@ def test_lowest_terms_and_digits_split_equal_serial(monkeypatch):
     assert [parse_rational(t) for t in texts] == big
 
 
+def test_lowest_terms_with_a_rough_part_split_equal_serial_and_gcds(monkeypatch):
+    # C = 6^60000 * R^2 with R a product of large primes (over 2,000 bits: the product-tree
+    # search), three of 60 long entries share a prime of R: split, serial and per-entry gcds agree
+    from math import gcd, prod
+
+    large = [2**521 - 1, 2**607 - 1, 2**1279 - 1, 10**20 + 39]
+    den = 6**60_000 * prod(large) ** 2
+    values = [3 ** (40_000 + k) * (k + 2) * (large[k % 4] if k in (5, 17, 42) else 1) for k in range(60)]
+    expected = [(x // gcd(x, den), den // gcd(x, den)) for x in values]
+    split = lowest_terms([flint.fmpz(x) for x in values], flint.fmpz(den))
+    monkeypatch.setenv(parallel.WORKERS_VARIABLE, "1")
+    assert lowest_terms([flint.fmpz(x) for x in values], flint.fmpz(den)) == split == expected
+
+
 def test_progress_lines_on_a_terminal(monkeypatch, capsys):
     import io
     import sys
