@@ -8,7 +8,7 @@ and :func:`coprime_fraction` makes the :class:`fractions.Fraction` without a sec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import lru_cache
 from math import prod
@@ -117,22 +117,17 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
         def by_valuations(x: Any) -> Any:
             return prod(p ** _valuation(x, p, cap) for p, cap in zip(primes, caps, strict=True))
 
-        return _divide_each(numerators, denominator, by_valuations)  # a few short remainders per entry: no fork
+        # a few short remainders per entry: no fork
+        return _divide_each(numerators, denominator, [by_valuations(x) if x else one for x in numerators])
 
     def product_mod(part: Sequence[Any]) -> list[int]:
         import flint
 
-        if isinstance(denominator, flint.fmpz):  # FLINT's residues: 0.70 against 0.87 ms a product at 118,000 bits
-            residue = flint.fmpz_mod_ctx(denominator)(1)
-            for x in part:
-                if x:
-                    residue = residue * x
-            return [int(residue)]
-        product = one
+        residue = flint.fmpz_mod_ctx(denominator)(1)  # FLINT's residues: 0.70 against 0.87 ms a product at 118,000 bits
         for x in part:
             if x:
-                product = product * x % denominator
-        return [int(product)]
+                residue = residue * x
+        return [int(residue)]
 
     # one modular product per number, the parts on all cores when it is worth a fork
     product = one
@@ -140,7 +135,7 @@ def lowest_terms(numerators: Sequence[Any], denominator: Any, common_factor_firs
         product = product * p % denominator
     part = _strip(denominator, denominator.gcd(product))[0]  # C_h
     if part == 1:
-        return _divide_each(numerators, denominator, lambda x: one)
+        return _divide_each(numerators, denominator, [one] * len(numerators))
     # C_h = S R: S made of primes below 2^16; R, the rest, often long and shared by a few entries only
     smooth, rough = _strip(part, part.gcd(_small_primorial()))
     items = list(enumerate(numerators))
@@ -229,16 +224,13 @@ def _sharing_entries(values: Sequence[Any], r: Any) -> set[int] | None:
     return found
 
 
-def _divide_each(values: Sequence[Any], denominator: Any,
-                 gcds: Callable[[Any], Any] | Sequence[Any]) -> list[tuple[int, int]]:
-    """``(x / g, C / g)`` as Python integers with ``g = gcd(x, C)`` (``gcds``: a function of
-    ``x``, or the values in order); ``(0, 1)`` for 0."""
+def _divide_each(values: Sequence[Any], denominator: Any, gcds: Sequence[Any]) -> list[tuple[int, int]]:
+    """``(x / g, C / g)`` as Python integers with ``g = gcds[k] = gcd(x, C)``; ``(0, 1)`` for 0."""
     out = []
-    for k, x in enumerate(values):
+    for x, g in zip(values, gcds, strict=True):
         if not x:
             out.append((0, 1))
             continue
-        g = gcds(x) if callable(gcds) else gcds[k]
         out.append((int(x // g), int(denominator // g)) if g != 1 else (int(x), int(denominator)))
     return out
 

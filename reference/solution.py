@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from .chain import FiniteChain
-from .absorption import (absorption_identity_test, neutral_absorption_times, neutral_absorption_times_multi,
+from .absorption import (neutral_absorption_times, neutral_absorption_times_multi,
                          neutral_identity_test)
 from .kernel import build_chain, paper_model, sampling_weights
 from .errors import CheckFailed, InputError
@@ -275,15 +275,8 @@ def _certify_by_identity(instance: Instance, chain: FiniteChain) -> Certificatio
     bound, trials = Fraction(0), []
     absorption = "against the kernel rows of the transient states" if chain.transient_states else "(none: no transient state)"
     if instance.lam == 0 and chain.transient_states:
-        if instance.size == 2:  # two points: the d = 2 test on t as a function of k_0
-            by_count = [Fraction(0)] * (instance.samples + 1)
-            for k, t in zip(chain.labels, chain.expected_absorption_times, strict=True):
-                by_count[k[0]] = t  # type: ignore[index]
-            test = absorption_identity_test(instance.samples, by_count)
-            absorption = "by a modular identity test at every state (t = 1 + P t, h = P h; all states at once modulo each prime)"
-        else:  # every kernel row modulo 31-bit primes
-            test = neutral_identity_test(instance.samples, chain.labels, chain.expected_absorption_times)  # type: ignore[arg-type]
-            absorption = "by a modular identity test at every state (t = 1 + P t, h = P h; every kernel row modulo each prime)"
+        test = neutral_identity_test(instance.samples, chain.labels, chain.expected_absorption_times)  # type: ignore[arg-type]
+        absorption = "by a modular identity test at every state (t = 1 + P t, h = P h; all states at once modulo each prime)"
         if not test.passed:
             failures.append(test.failure)
         bound = test.error_bound

@@ -307,17 +307,19 @@ def test_back_substitution_against_theory_reference_table():
     assert t10[5] == F(2540334305767609095, 201765667296121472)
 
 
-def test_absorption_identity_test_catches_any_single_wrong_time():
-    from reference.absorption import absorption_identity_test, neutral_absorption_times
+def test_lam_zero_certificate_on_two_points_catches_any_single_wrong_time():
+    from reference.absorption import neutral_absorption_times, neutral_identity_test
+    from reference.typespace import iter_types
 
     n, rng = 25, random.Random(3)
-    t = neutral_absorption_times(n)
-    test = absorption_identity_test(n, t, rng)
+    types = list(iter_types(n, 2))
+    t = [neutral_absorption_times(n)[k[0]] for k in types]  # t(k) listed by type
+    test = neutral_identity_test(n, types, t, rng)
     assert test.passed and test.error_bound <= F(1, 2**128) and len(test.trials) >= 3
-    for k in range(n + 1):
+    for i in range(n + 1):
         bad = list(t)
-        bad[k] += F(1, 10**30)
-        assert not absorption_identity_test(n, bad, rng).passed
+        bad[i] += F(1, 10**30)
+        assert not neutral_identity_test(n, types, bad, rng).passed
 
 
 def test_lam_zero_d2_identity_certificate_end_to_end():
